@@ -1,0 +1,66 @@
+# Impulsa: the two everyday commands are `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+LOCK := requirements/dev.lock
+STAMP := $(VENV)/.installed-$(shell sha1sum $(LOCK) | cut -c1-12)
+
+.PHONY: help setup run test test-fast lint format typecheck openapi check-openapi \
+        check-migrations messages lock bench clean
+
+help:
+	@echo "make run               set up, migrate, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make test              set up and run the whole test suite (PostgreSQL when DATABASE_URL is set)"
+	@echo "make lint | typecheck  ruff and mypy"
+	@echo "make openapi           export the API spec to mobile_api_spec/"
+	@echo "make check-openapi     fail when mobile_api_spec/ differs from a fresh export"
+	@echo "make check-migrations  fail when a model change has no migration"
+
+$(STAMP): $(LOCK)
+	@set -e; py="$$(scripts/find-python.sh)"; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	@rm -f $(VENV)/.installed-*; touch $@
+
+setup: $(STAMP)
+	@mkdir -p var/media
+
+run: setup
+	@scripts/run.sh
+
+test: setup
+	IMPULSA_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: setup
+	$(VENV)/bin/mypy backend
+
+openapi: setup
+	$(MANAGE) export_api_spec
+
+check-openapi: setup
+	$(MANAGE) export_api_spec --check
+
+check-migrations: setup
+	$(MANAGE) makemigrations --check --dry-run
+
+messages: setup
+	$(MANAGE) makemessages -l es -l pt_BR -l en --ignore '.venv/*' --ignore 'tests/*'
+	$(MANAGE) compilemessages --ignore '.venv/*'
+
+# Regenerates the lock files from pyproject.toml (needs uv: `pip install uv`).
+lock:
+	uv pip compile -q --python-version 3.12 --generate-hashes pyproject.toml -o requirements/base.lock
+	uv pip compile -q --python-version 3.12 --generate-hashes --extra dev pyproject.toml -o requirements/dev.lock
+
+clean:
+	rm -rf $(VENV) var/ .pytest_cache .mypy_cache .ruff_cache

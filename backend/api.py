@@ -1,0 +1,193 @@
+"""The JSON API for the companion app and integrations: one NinjaAPI at /api/v1/.
+
+Authentication is allauth's headless session token (X-Session-Token). Every error leaves
+through one of the handlers below, so clients see one shape:
+``{"error": {"code": ..., "message": ..., "fields": [{"loc": [...], "message": ...}]}}``.
+"""
+
+from typing import Any
+
+from allauth.headless.contrib.ninja.security import XSessionTokenAuth
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+
+from backend import __version__
+from backend.lib.errors import DomainError
+from backend.lib.validation import readable_errors
+
+
+class SessionTokenAuth(XSessionTokenAuth):
+    """allauth's token check, described properly in the OpenAPI security scheme.
+
+    It also refuses closed accounts, applies the person's chosen language to the response,
+    and keeps staff and donor viewers out until they have set up a second factor.
+    """
+
+    openapi_in = "header"
+    openapi_name = "X-Session-Token"
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = super().__call__(request)
+        if user is None or not getattr(user, "is_active", False):
+            return None
+        # The language the person chose in the app wins over the phone's Accept-Language.
+        translation.activate(user.preferred_language)
+        request.LANGUAGE_CODE = user.preferred_language  # type: ignore[attr-defined]
+        from backend.programmes.access import requires_mfa
+
+        if (
+            settings.IMPULSA_MFA_REQUIRED
+            and requires_mfa(user)
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            raise DomainError(
+                _("Set up two-factor authentication before you can see programme data."),
+                code="mfa_required",
+                status=403,
+            )
+        return user
+
+
+session_auth = SessionTokenAuth()
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "description": "Stable machine-readable code"},
+                "message": {"type": "string", "description": "Human message in the caller's language"},
+                "fields": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["loc", "message"],
+                        "properties": {
+                            "loc": {"type": "array", "items": {"type": "string"}},
+                            "message": {"type": "string"},
+                        },
+                    },
+                },
+            },
+            "additionalProperties": True,
+        }
+    },
+}
+ERROR_RESPONSES = {
+    "401": "Not signed in, or the session token is invalid or expired",
+    "403": "Signed in but not allowed (for example: consent or two-factor setup needed)",
+    "404": "Missing, or not visible to the caller",
+    "422": "Invalid input; `fields` says where and why",
+    "429": "Too many requests",
+}
+
+
+class ImpulsaAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        """The generated spec, plus the one error shape on every operation."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in ERROR_RESPONSES.items():
+                    if code == "401" and "security" not in operation and not self.auth:
+                        continue
+                    responses.setdefault(code, {"description": description, **ref})
+        return schema
+
+
+api = ImpulsaAPI(
+    title="Impulsa API",
+    version="1",
+    description=(
+        "JSON API of Impulsa for the companion mobile app. Sign in through the headless "
+        "authentication endpoints under /_allauth/app/v1/ and send the session token in the "
+        "X-Session-Token header. See mobile_api_spec/README.md."
+    ),
+    auth=session_auth,
+    urls_namespace="api",
+    docs_url="/docs",
+    throttle=[
+        AnonRateThrottle(settings.IMPULSA_API_THROTTLE_ANON),
+        AuthRateThrottle(settings.IMPULSA_API_THROTTLE_USER),
+    ],
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"error": {"code": code, "message": message, **extra}}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_body(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _error(
+        request,
+        422,
+        "invalid",
+        _("Some fields are not valid."),
+        fields=readable_errors(list(exc.errors)),
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", _("Sign in first: send a valid X-Session-Token."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def on_missing_object(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 403, "forbidden", _("You may not do this."))
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = _error(request, 429, "throttled", _("Too many requests. Wait a moment and try again."))
+    if exc.wait:
+        response["Retry-After"] = str(int(exc.wait) + 1)
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "error", str(exc.message))
+
+
+def _mount_routers() -> None:
+    from backend.accounts.api import router as accounts_router
+    from backend.lib.api import router as core_router
+    from backend.programmes.api import router as programmes_router
+
+    api.add_router("/", core_router)
+    api.add_router("/", accounts_router)
+    api.add_router("/programmes", programmes_router)
+
+
+_mount_routers()
+__all__ = ["__version__", "api", "session_auth"]

@@ -1,0 +1,50 @@
+"""Turns pydantic's validation errors into messages a person can read, in their language."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    messages = {
+        "missing": lambda: _("This field is required."),
+        "extra_forbidden": lambda: _("This field is not accepted here."),
+        "string_too_long": lambda: _("Use at most %(n)s characters.") % {"n": ctx.get("max_length")},
+        "string_too_short": lambda: _("Use at least %(n)s characters.") % {"n": ctx.get("min_length")},
+        "string_type": lambda: _("Enter text."),
+        "int_parsing": lambda: _("Enter a whole number."),
+        "int_type": lambda: _("Enter a whole number."),
+        "decimal_parsing": lambda: _("Enter a number such as 12.50."),
+        "decimal_type": lambda: _("Enter a number such as 12.50."),
+        "decimal_max_places": lambda: _("Use at most %(n)s decimal places.")
+        % {"n": ctx.get("decimal_places")},
+        "decimal_max_digits": lambda: _("This number is too large."),
+        "greater_than": lambda: _("Enter a value greater than %(v)s.") % {"v": ctx.get("gt")},
+        "greater_than_equal": lambda: _("Enter a value of at least %(v)s.") % {"v": ctx.get("ge")},
+        "less_than": lambda: _("Enter a value less than %(v)s.") % {"v": ctx.get("lt")},
+        "less_than_equal": lambda: _("Enter a value of at most %(v)s.") % {"v": ctx.get("le")},
+        "date_from_datetime_parsing": lambda: _("Enter a date as YYYY-MM-DD."),
+        "date_parsing": lambda: _("Enter a date as YYYY-MM-DD."),
+        "date_type": lambda: _("Enter a date as YYYY-MM-DD."),
+        "datetime_parsing": lambda: _("Enter a date and time in ISO 8601 format."),
+        "bool_parsing": lambda: _("Enter true or false."),
+        "literal_error": lambda: _("Choose one of: %(v)s.") % {"v": ctx.get("expected")},
+        "enum": lambda: _("Choose one of: %(v)s.") % {"v": ctx.get("expected")},
+        "json_invalid": lambda: _("The request body is not valid JSON."),
+        "model_attributes_type": lambda: _("The request body must be a JSON object."),
+        "dict_type": lambda: _("Enter a JSON object."),
+        "list_type": lambda: _("Enter a list."),
+        "too_long": lambda: _("This list has too many items (at most %(n)s).")
+        % {"n": ctx.get("max_length")},
+    }
+    if kind in messages:
+        return messages[kind]()
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    return _("Invalid value: %(detail)s") % {"detail": err.get("msg", "")}
+
+
+def readable_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"loc": [str(p) for p in e.get("loc", ())], "message": _message(e)} for e in errors]

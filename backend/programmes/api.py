@@ -1,0 +1,143 @@
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from backend.accounts.audit import audit
+from backend.accounts.models import Consent, ErasureRequest, User
+from backend.lib.errors import NotFound
+
+from . import access, services
+from .models import Membership, Programme, Role
+from .schemas import (
+    ErasureRequestRow,
+    InviteIn,
+    InviteOut,
+    ParticipantDetail,
+    ParticipantRow,
+    ProgrammeOut,
+    TrainerIn,
+    TrainerOut,
+)
+
+router = Router(tags=["programmes"])
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _managed(request: HttpRequest, programme_id: int) -> Programme:
+    programme = access.access_managed_programme(_user(request), programme_id)
+    if programme is None:
+        raise NotFound("")
+    return programme
+
+
+@router.get("", response=list[ProgrammeOut], summary="Programmes I have a role in")
+def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
+    user = _user(request)
+    programmes = list(access.visible_programmes(user).select_related("organisation"))
+    roles: dict[int, list[str]] = {}
+    for programme_id, role in Membership.objects.filter(user=user).values_list("programme_id", "role"):
+        roles.setdefault(programme_id, []).append(role)
+    donor_ids = set(access.donor_programmes(user).values_list("pk", flat=True))
+    out = []
+    for p in programmes:
+        mine = sorted(roles.get(p.pk, []))
+        if p.pk in donor_ids:
+            mine.append("donor_viewer")
+        out.append({**{f: getattr(p, f) for f in ProgrammeOut.model_fields if f not in {"organisation", "my_roles"}},
+                    "organisation": p.organisation.name, "my_roles": mine})
+    return out
+
+
+def _participants(programme: Programme) -> QuerySet[Membership]:
+    latest_consent = Consent.objects.filter(user=OuterRef("user")).order_by("-given_at", "-id")
+    return (
+        Membership.objects.filter(programme=programme, role=Role.PARTICIPANT, user__is_active=True)
+        .select_related("user", "user__profile")
+        .annotate(
+            consent_withdrawn=Subquery(latest_consent.values("withdrawn")[:1]),
+            has_any_consent=Exists(latest_consent),
+        )
+        .order_by("created_at", "id")
+    )
+
+
+class ParticipantFilter(Schema):
+    q: str | None = None
+
+
+@router.get(
+    "/{programme_id}/participants",
+    response=list[ParticipantRow],
+    summary="Participants of a programme I manage (search by name, phone or email)",
+)
+@paginate(LimitOffsetPagination)
+def list_participants(
+    request: HttpRequest, programme_id: int, filters: Query[ParticipantFilter]
+) -> QuerySet[Membership]:
+    programme = _managed(request, programme_id)
+    qs = _participants(programme)
+    if filters.q:
+        term = filters.q.strip()[:80]
+        qs = qs.filter(
+            Q(user__profile__display_name__icontains=term)
+            | Q(user__phone__icontains=term)
+            | Q(user__email__icontains=term)
+        )
+    audit(_user(request), "participant.list", obj=programme, query=bool(filters.q))
+    return qs  # type: ignore[return-value]  # sliced by the paginator, rendered by the schema
+
+
+@router.get(
+    "/{programme_id}/participants/{user_id}",
+    response=ParticipantDetail,
+    summary="One participant's profile (the read is audited)",
+)
+def get_participant(request: HttpRequest, programme_id: int, user_id: int) -> Membership:
+    programme = _managed(request, programme_id)
+    m = _participants(programme).filter(user_id=user_id).first()
+    if m is None:
+        raise NotFound("")
+    audit(_user(request), "participant.view", subject=m.user, obj=programme)
+    return m
+
+
+@router.post(
+    "/{programme_id}/participants",
+    response={201: InviteOut, 200: InviteOut},
+    summary="Invite a person into a programme I manage, by phone",
+)
+def invite_participant(request: HttpRequest, programme_id: int, payload: InviteIn) -> tuple[int, dict[str, Any]]:
+    programme = _managed(request, programme_id)
+    user, created = services.invite_participant(programme=programme, phone=payload.phone, actor=_user(request))
+    return (201 if created else 200), {"id": user.pk, "phone": user.phone, "created": created}
+
+
+@router.post(
+    "/{programme_id}/trainers",
+    response={201: TrainerOut},
+    summary="Give an existing user the trainer role in a programme I manage",
+)
+def assign_trainer(request: HttpRequest, programme_id: int, payload: TrainerIn) -> tuple[int, dict[str, Any]]:
+    programme = _managed(request, programme_id)
+    membership = services.assign_trainer(programme=programme, user_id=payload.user_id, actor=_user(request))
+    return 201, {"user_id": membership.user_id, "programme_id": programme.pk, "role": membership.role}
+
+
+@router.get(
+    "/{programme_id}/erasure-requests",
+    response=list[ErasureRequestRow],
+    summary="Erasure requests of this programme's participants, soonest due first",
+)
+@paginate(LimitOffsetPagination)
+def erasure_requests(request: HttpRequest, programme_id: int) -> QuerySet[ErasureRequest]:
+    programme = _managed(request, programme_id)
+    return ErasureRequest.objects.filter(
+        user__memberships__programme=programme, user__memberships__role=Role.PARTICIPANT
+    ).order_by("due_at", "id")  # type: ignore[return-value]

@@ -1,0 +1,139 @@
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from backend.lib.geography import COUNTRY_CHOICES, CURRENCY_CHOICES, is_region_of
+
+
+class Organisation(models.Model):
+    """An implementing partner that runs programmes."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Funder(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("funder")
+        verbose_name_plural = _("funders")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(models.Model):
+    """A funded piece of work in one country; everything participants do belongs to one."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
+    regions = models.JSONField(_("regions covered"), default=list, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="America/Bogota")
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="programme_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if self.time_zone not in available_timezones():
+            errors["time_zone"] = _("Unknown time zone.")
+        bad = [r for r in self.regions or [] if not is_region_of(r, self.country)]
+        if bad:
+            errors["regions"] = _("These regions are not in the programme's country: %(r)s") % {
+                "r": ", ".join(bad)
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class Funding(models.Model):
+    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="fundings")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="fundings")
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+
+    class Meta:
+        verbose_name = _("funding")
+        verbose_name_plural = _("fundings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="funding_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="funding_period_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder} → {self.programme}"
+
+
+class Role(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant")
+    TRAINER = "trainer", _("Trainer")
+    MANAGER = "manager", _("Programme manager")
+
+
+class Membership(models.Model):
+    """A user's role in one programme. One user may hold different roles in different programmes."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "programme", "role"], name="membership_unique_role"),
+        ]
+        indexes = [models.Index(fields=["programme", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.programme}"
+
+
+class DonorViewer(models.Model):
+    """A user who reads the aggregated figures of the programmes their funder funds."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="donor_seats")
+    funder = models.ForeignKey(Funder, on_delete=models.CASCADE, related_name="viewers")
+
+    class Meta:
+        verbose_name = _("donor viewer")
+        verbose_name_plural = _("donor viewers")
+        constraints = [models.UniqueConstraint(fields=["user", "funder"], name="donor_viewer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.funder}"

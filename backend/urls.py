@@ -1,0 +1,25 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from backend.api import api
+from backend.programmes import views as programme_views
+
+# The admin signs in through allauth, so MFA and the login rate limits apply there too.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Impulsa"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("_allauth/", include("allauth.headless.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", programme_views.home, name="home"),
+    path("programmes/<int:programme_id>/participants/", programme_views.participants, name="participants"),
+    path(
+        "programmes/<int:programme_id>/participants/<int:user_id>/",
+        programme_views.participant_detail,
+        name="participant_detail",
+    ),
+]
