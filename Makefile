@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
-MANAGE := $(PY) manage.py
+# Developer commands run with local settings (no production secret needed).
+MANAGE := DJANGO_DEBUG=1 $(PY) manage.py
 LOCK := requirements/dev.lock
 STAMP := $(VENV)/.installed-$(shell sha1sum $(LOCK) | cut -c1-12)
 
@@ -42,7 +43,7 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 
 typecheck: setup
-	$(VENV)/bin/mypy backend
+	IMPULSA_TESTING=1 $(VENV)/bin/mypy backend
 
 openapi: setup
 	$(MANAGE) export_api_spec

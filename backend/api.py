@@ -39,7 +39,7 @@ class SessionTokenAuth(XSessionTokenAuth):
             return None
         # The language the person chose in the app wins over the phone's Accept-Language.
         translation.activate(user.preferred_language)
-        request.LANGUAGE_CODE = user.preferred_language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = user.preferred_language
         from backend.programmes.access import requires_mfa
 
         if (
@@ -66,7 +66,10 @@ ERROR_SCHEMA = {
             "required": ["code", "message"],
             "properties": {
                 "code": {"type": "string", "description": "Stable machine-readable code"},
-                "message": {"type": "string", "description": "Human message in the caller's language"},
+                "message": {
+                    "type": "string",
+                    "description": "Human message in the caller's language",
+                },
                 "fields": {
                     "type": "array",
                     "items": {
@@ -84,11 +87,11 @@ ERROR_SCHEMA = {
     },
 }
 ERROR_RESPONSES = {
-    "401": "Not signed in, or the session token is invalid or expired",
-    "403": "Signed in but not allowed (for example: consent or two-factor setup needed)",
-    "404": "Missing, or not visible to the caller",
-    "422": "Invalid input; `fields` says where and why",
-    "429": "Too many requests",
+    401: "Not signed in, or the session token is invalid or expired",
+    403: "Signed in but not allowed (for example: consent or two-factor setup needed)",
+    404: "Missing, or not visible to the caller",
+    422: "Invalid input; `fields` says where and why",
+    429: "Too many requests",
 }
 
 
@@ -102,7 +105,7 @@ class ImpulsaAPI(NinjaAPI):
             for operation in methods.values():
                 responses = operation.setdefault("responses", {})
                 for code, description in ERROR_RESPONSES.items():
-                    if code == "401" and "security" not in operation and not self.auth:
+                    if code == 401 and "security" not in operation and not self.auth:
                         continue
                     responses.setdefault(code, {"description": description, **ref})
         return schema
@@ -126,8 +129,12 @@ api = ImpulsaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, **extra: Any) -> HttpResponse:
-    return api.create_response(request, {"error": {"code": code, "message": message, **extra}}, status=status)
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, **extra: Any
+) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, **extra}}, status=status
+    )
 
 
 @api.exception_handler(DomainError)
@@ -148,7 +155,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "unauthenticated", _("Sign in first: send a valid X-Session-Token."))
+    return _error(
+        request, 401, "unauthenticated", _("Sign in first: send a valid X-Session-Token.")
+    )
 
 
 @api.exception_handler(Http404)
@@ -168,7 +177,9 @@ def on_permission_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(Throttled)
 def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
-    response = _error(request, 429, "throttled", _("Too many requests. Wait a moment and try again."))
+    response = _error(
+        request, 429, "throttled", _("Too many requests. Wait a moment and try again.")
+    )
     if exc.wait:
         response["Retry-After"] = str(int(exc.wait) + 1)
     return response

@@ -7,10 +7,11 @@ host stops start-up with a clear message rather than running insecurely.
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.csp import CSP  # type: ignore[attr-defined]
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -31,7 +32,9 @@ def envlist(name: str, default: str = "") -> list[str]:
 
 DEBUG = envbool("DJANGO_DEBUG")
 # pytest sets this up itself, so a bare `pytest` run never touches the real database or SMS.
-TESTING = envbool("IMPULSA_TESTING") or "pytest" in Path(sys.argv[0]).name or "pytest" in sys.argv[0]
+TESTING = (
+    envbool("IMPULSA_TESTING") or "pytest" in Path(sys.argv[0]).name or "pytest" in sys.argv[0]
+)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -112,7 +115,7 @@ TEMPLATES = [
     },
 ]
 
-# --- Database -------------------------------------------------------------------------------
+# --- Database ---------------------------------------------------------------------------------
 # SQLite is the embedded default. WAL lets readers run beside the single writer; IMMEDIATE
 # transactions take the write lock at BEGIN, so two writers queue on the busy timeout instead
 # of failing with "database is locked" when one upgrades a read lock. synchronous=NORMAL is
@@ -147,12 +150,14 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (rate limits) ------------------------------------------------------------------------
+# --- Cache (rate limits) ----------------------------------------------------------------------
 # A file cache is shared by every worker process on one machine; a scaled-out deployment sets
 # IMPULSA_CACHE_URL to a shared Redis so that rate limits hold across servers.
 CACHE_URL = os.environ.get("IMPULSA_CACHE_URL", "")
 if CACHE_URL.startswith("redis://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -163,12 +168,12 @@ else:
         }
     }
 
-# --- Background tasks -----------------------------------------------------------------------------
+# --- Background tasks -------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if TESTING:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
-# --- Auth -------------------------------------------------------------------------------------------
+# --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -176,7 +181,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -190,7 +198,9 @@ ACCOUNT_ADAPTER = "backend.accounts.adapter.AccountAdapter"
 HEADLESS_ADAPTER = "backend.accounts.adapter.HeadlessAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"phone", "email"}
-ACCOUNT_SIGNUP_FIELDS = ["phone*", "email"]
+# Phone or email (at least one, checked by allauth); staff accounts made by admins have no phone.
+ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1"]
+ACCOUNT_SIGNUP_FORM_CLASS = "backend.accounts.forms.SignupRequirements"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
@@ -234,20 +244,40 @@ SESSION_COOKIE_AGE = envint("IMPULSA_SESSION_IDLE_SECONDS", 8 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 IMPULSA_SESSION_ABSOLUTE_SECONDS = envint("IMPULSA_SESSION_ABSOLUTE_SECONDS", 30 * 24 * 3600)
 
-# --- SMS ----------------------------------------------------------------------------------------------
+# --- SMS --------------------------------------------------------------------------------------
 # "console" prints, "file" appends JSON lines to IMPULSA_SMS_FILE, anything else is a dotted
 # path to a class with send(phone, message) (a real provider's adapter).
 IMPULSA_SMS_BACKEND = os.environ.get("IMPULSA_SMS_BACKEND", "console")
 IMPULSA_SMS_FILE = os.environ.get("IMPULSA_SMS_FILE", str(VAR_DIR / "sms.jsonl"))
 
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+# Local runs print mail to the console; production sends through SMTP.
+MAILERS: dict[str, dict[str, Any]]
+if DEBUG or TESTING or os.environ.get("DJANGO_EMAIL_BACKEND"):
+    MAILERS = {
+        "default": {
+            "BACKEND": os.environ.get(
+                "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+            )
+        }
     }
-}
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Impulsa <no-reply@impulsa.invalid>")
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+                "port": envint("DJANGO_EMAIL_PORT", 25),
+                "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": envbool("DJANGO_EMAIL_USE_TLS", False),
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "Impulsa <no-reply@impulsa.invalid>"
+)
 
-# --- i18n ----------------------------------------------------------------------------------------------
+# --- i18n -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English")), ("pt-br", _("Brazilian Portuguese"))]
 LOCALE_PATHS = [BASE_DIR / "backend" / "locale"]
@@ -255,7 +285,7 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 
-# --- Static and media -------------------------------------------------------------------------------------
+# --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "backend" / "static"]
@@ -279,7 +309,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("IMPULSA_MAX_BODY_BYTES", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-# --- Security headers ----------------------------------------------------------------------------------------
+# --- Security headers -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -304,10 +334,15 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_PRELOAD = envbool("DJANGO_HSTS_PRELOAD", False)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-if envbool("DJANGO_HSTS_PRELOAD", False) is False:
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # preload is an opt-in commitment, not a default
+SILENCED_SYSTEM_CHECKS = [
+    # Phone is a login method but optional at sign-up on purpose: staff accounts made by
+    # admins sign in by email; participants sign up by phone (tested in test_phone_flow).
+    "account.W001",
+]
+if not envbool("DJANGO_HSTS_PRELOAD", False):
+    SILENCED_SYSTEM_CHECKS.append("security.W021")  # preload is an opt-in commitment
 
-# --- API ---------------------------------------------------------------------------------------------------------
+# --- API --------------------------------------------------------------------------------------
 NINJA_PAGINATION_MAX_LIMIT = 100
 IMPULSA_API_THROTTLE_ANON = os.environ.get("IMPULSA_API_THROTTLE_ANON", "60/min")
 IMPULSA_API_THROTTLE_USER = os.environ.get("IMPULSA_API_THROTTLE_USER", "600/min")

@@ -16,7 +16,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", programme_views.home, name="home"),
-    path("programmes/<int:programme_id>/participants/", programme_views.participants, name="participants"),
+    path(
+        "programmes/<int:programme_id>/participants/",
+        programme_views.participants,
+        name="participants",
+    ),
     path(
         "programmes/<int:programme_id>/participants/<int:user_id>/",
         programme_views.participant_detail,

@@ -16,7 +16,14 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 
 from backend.accounts.models import Consent, ConsentNotice, ParticipantProfile, User
-from backend.programmes.models import DonorViewer, Funder, Funding, Membership, Organisation, Programme
+from backend.programmes.models import (
+    DonorViewer,
+    Funder,
+    Funding,
+    Membership,
+    Organisation,
+    Programme,
+)
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PASSWORD = "a-long-test-password-42"
@@ -45,6 +52,8 @@ class World:
 
 
 def make_user(email: str | None = None, phone: str | None = None, **extra: Any) -> User:
+    """A user with the test password; a phone given here counts as verified (signed up by SMS)."""
+    extra.setdefault("phone_verified", phone is not None)
     return User.objects.create_user(email, PASSWORD, phone=phone, **extra)
 
 
@@ -106,7 +115,9 @@ def world(db: Any) -> World:
         TOTP.activate(users[key], TOTP_SECRET)
     for key in ("participant_a", "participant_b", "participant_other"):
         consent(users[key], notice)
-        ParticipantProfile.objects.create(user=users[key], display_name=key.replace("_", " ").title())
+        ParticipantProfile.objects.create(
+            user=users[key], display_name=key.replace("_", " ").title()
+        )
     return World(programme_a=a, programme_b=b, funder_1=f1, funder_2=f2, notice=notice, **users)
 
 

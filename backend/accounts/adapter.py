@@ -28,13 +28,15 @@ class AccountAdapter(DefaultAccountAdapter):
     ) -> None:
         language = getattr(user, "preferred_language", None) or translation.get_language()
         with translation.override(language):
-            message = _("Your Impulsa code is %(code)s. It expires in 10 minutes. Never share it.") % {
-                "code": code
-            }
+            message = _(
+                "Your Impulsa code is %(code)s. It expires in 10 minutes. Never share it."
+            ) % {"code": code}
         send_sms(phone, message)
 
     def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
-        send_sms(phone, _("Someone asked for an Impulsa code for this number, but it has no account."))
+        send_sms(
+            phone, _("Someone asked for an Impulsa code for this number, but it has no account.")
+        )
 
     def set_phone(self, user: AbstractBaseUser, phone: str, verified: bool) -> None:
         u = _as_user(user)
@@ -53,7 +55,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_user_by_phone(self, phone: str) -> AbstractBaseUser | None:
         return User.objects.filter(Q(phone=phone), is_active=True).first()
 
-    def save_user(self, request: Any, user: AbstractBaseUser, form: Any, commit: bool = True) -> Any:
+    def save_user(
+        self, request: Any, user: AbstractBaseUser, form: Any, commit: bool = True
+    ) -> Any:
         u = _as_user(user)
         language = translation.get_language() or "es"
         if language.lower().startswith("pt"):

@@ -4,7 +4,7 @@ from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from backend.lib.errors import DomainError, NotFound
 from backend.programmes.access import is_admin
@@ -39,10 +39,14 @@ def _me(user: User) -> dict[str, Any]:
         "phone_verified": user.phone_verified,
         "preferred_language": user.preferred_language,
         "is_admin": is_admin(user),
-        "mfa_enabled": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
+        "mfa_enabled": Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).exists(),
         "roles": [
             {"programme_id": m.programme_id, "programme": m.programme.name, "role": m.role}
-            for m in user.memberships.select_related("programme").order_by("programme__name", "role")
+            for m in user.memberships.select_related("programme").order_by(
+                "programme__name", "role"
+            )
         ],
         "donor_funders": list(user.donor_seats.values_list("funder__name", flat=True)),
         "consent": (
@@ -74,7 +78,9 @@ def me(request: HttpRequest) -> dict[str, Any]:
 def update_me(request: HttpRequest, payload: MeIn) -> dict[str, Any]:
     user = _user(request)
     if payload.profile is not None:
-        services.update_profile(user=user, actor=user, data=payload.profile.model_dump(exclude_unset=True))
+        services.update_profile(
+            user=user, actor=user, data=payload.profile.model_dump(exclude_unset=True)
+        )
     if payload.preferred_language is not None:
         services.update_account(user=user, preferred_language=payload.preferred_language)
         translation.activate(user.preferred_language)
@@ -88,7 +94,9 @@ def consent_notice(request: HttpRequest, lang: str | None = None) -> dict[str, A
         raise NotFound(_("No privacy notice has been published yet."))
     language = lang or translation.get_language() or "es"
     if language not in {"es", "en", "pt-br", "pt"}:
-        raise DomainError(_("Unknown language. Use es, en or pt-br."), field="query.lang", status=422)
+        raise DomainError(
+            _("Unknown language. Use es, en or pt-br."), field="query.lang", status=422
+        )
     return {
         "version": notice.version,
         "language": "pt-br" if language.startswith("pt") else language,
@@ -98,26 +106,31 @@ def consent_notice(request: HttpRequest, lang: str | None = None) -> dict[str, A
     }
 
 
-@router.post("/me/consent", response={201: ConsentOut}, summary="Accept the privacy notice in the app")
-def give_consent(request: HttpRequest, payload: ConsentIn) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/me/consent", response={201: ConsentOut}, summary="Accept the privacy notice in the app"
+)
+def give_consent(request: HttpRequest, payload: ConsentIn) -> Status[dict[str, Any]]:
     consent = services.give_consent(
         user=_user(request),
         notice_version=payload.notice_version,
         channel=ConsentChannel.APP,
         purposes=payload.purposes,
     )
-    return 201, {
-        "notice_version": consent.notice.version,
-        "channel": consent.channel,
-        "purposes": consent.purposes,
-        "given_at": consent.given_at,
-    }
+    return Status(
+        201,
+        {
+            "notice_version": consent.notice.version,
+            "channel": consent.channel,
+            "purposes": consent.purposes,
+            "given_at": consent.given_at,
+        },
+    )
 
 
 @router.delete("/me/consent", response={204: None}, summary="Withdraw consent")
-def withdraw_consent(request: HttpRequest) -> tuple[int, None]:
+def withdraw_consent(request: HttpRequest) -> Status[None]:
     services.withdraw_consent(user=_user(request))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/export", response=dict[str, Any], summary="Everything kept about me, as JSON")
@@ -126,8 +139,8 @@ def export(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/me/erasure", response={202: ErasureOut}, summary="Ask for my identity to be erased")
-def request_erasure(request: HttpRequest) -> tuple[int, Any]:
-    return 202, services.request_erasure(user=_user(request))
+def request_erasure(request: HttpRequest) -> Status[Any]:
+    return Status(202, services.request_erasure(user=_user(request)))
 
 
 @router.post(
@@ -137,5 +150,7 @@ def request_erasure(request: HttpRequest) -> tuple[int, Any]:
 )
 def confirm_erasure(request: HttpRequest, request_id: int, payload: ErasureConfirmIn) -> Any:
     if not payload.confirm:
-        raise DomainError(_("Send confirm: true to erase your data."), field="body.confirm", status=422)
+        raise DomainError(
+            _("Send confirm: true to erase your data."), field="body.confirm", status=422
+        )
     return services.confirm_erasure(user=_user(request), request_id=request_id)

@@ -29,7 +29,7 @@ class UserLanguageMiddleware:
             and not request.path.startswith("/api/")
         ):
             translation.activate(user.preferred_language)
-            request.LANGUAGE_CODE = user.preferred_language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = user.preferred_language
         return self.get_response(request)
 
 

@@ -59,7 +59,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(phone__isnull=True) | models.Q(phone__regex=r"^\+[1-9][0-9]{6,14}$"),
+                condition=models.Q(phone__isnull=True)
+                | models.Q(phone__regex=r"^\+[1-9][0-9]{6,14}$"),
                 name="user_phone_e164",
             ),
         ]
@@ -138,8 +139,10 @@ WASHINGTON_GROUP_FIELDS = (
 )
 
 
-def _difficulty_field(label: str) -> models.CharField:
-    return models.CharField(label, max_length=20, choices=Difficulty.choices, blank=True, default="")
+def _difficulty_field(label: Any) -> models.CharField:
+    return models.CharField(
+        label, max_length=20, choices=Difficulty.choices, blank=True, default=""
+    )
 
 
 class ParticipantProfile(models.Model):
@@ -155,7 +158,11 @@ class ParticipantProfile(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     nationality = models.CharField(_("nationality"), max_length=20, blank=True, default="")
     population_group = models.CharField(
-        _("population group"), max_length=20, choices=PopulationGroup.choices, blank=True, default=""
+        _("population group"),
+        max_length=20,
+        choices=PopulationGroup.choices,
+        blank=True,
+        default="",
     )
     country = models.CharField(_("country of residence"), max_length=2, blank=True, default="")
     region = models.CharField(_("region of residence"), max_length=10, blank=True, default="")
@@ -172,7 +179,9 @@ class ParticipantProfile(models.Model):
         _("identity document"), max_length=20, choices=IdDocument.choices, blank=True, default=""
     )
     id_document_expiry = models.DateField(_("document expiry (month)"), null=True, blank=True)
-    gender_identity = models.CharField(_("gender identity (self-described)"), max_length=80, blank=True, default="")
+    gender_identity = models.CharField(
+        _("gender identity (self-described)"), max_length=80, blank=True, default=""
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -286,7 +295,9 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=40)
-    subject = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    subject = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     object_type = models.CharField(max_length=60, blank=True, default="")
     object_id = models.CharField(max_length=60, blank=True, default="")
     detail = models.JSONField(default=dict, blank=True)

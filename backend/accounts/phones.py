@@ -1,4 +1,4 @@
-"""Phone numbers are stored in E.164 (+573001234567): one spelling per phone, so uniqueness holds."""
+"""Phones are stored in E.164 (+573001234567): one spelling per phone, so uniqueness holds."""
 
 import phonenumbers
 from django.core.exceptions import ValidationError

@@ -24,7 +24,9 @@ class ProfileFields(Schema):
     display_name: str | None = Field(None, max_length=120)
     sex: Sex | None = None
     birth_year: int | None = Field(None, ge=1900, le=2100)
-    nationality: str | None = Field(None, max_length=20, description="ISO 3166 alpha-2, or prefer_not_to_say")
+    nationality: str | None = Field(
+        None, max_length=20, description="ISO 3166 alpha-2, or prefer_not_to_say"
+    )
     population_group: PopulationGroup | None = None
     country: str | None = Field(None, max_length=2, description="ISO 3166 alpha-2")
     region: str | None = Field(None, max_length=10, description="ISO 3166-2, e.g. PE-PIU")

@@ -7,6 +7,7 @@ import phonenumbers
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
@@ -48,7 +49,10 @@ def active_consent(user: User) -> Consent | None:
 def check_consent(user: User) -> None:
     if active_consent(user) is None:
         raise ConsentRequired(
-            _("Consent is needed first: read the privacy notice and accept it before we keep your data.")
+            _(
+                "Consent is needed first: read the privacy notice and accept it "
+                "before we keep your data."
+            )
         )
 
 
@@ -122,11 +126,20 @@ def update_profile(*, user: User, actor: User, data: dict[str, Any]) -> Particip
     errors = _check_profile(data, profile)
     if errors:
         field, message = next(iter(errors.items()))
-        raise DomainError(message, field=f"body.{field}", status=422, extra={"fields": [
-            {"loc": ["body", f], "message": m} for f, m in errors.items()
-        ]})
+        raise DomainError(
+            message,
+            field=f"body.profile.{field}",
+            status=422,
+            extra={
+                "fields": [{"loc": ["body", "profile", f], "message": m} for f, m in errors.items()]
+            },
+        )
     for field, value in data.items():
-        setattr(profile, field, "" if value is None and field not in {"birth_year", "id_document_expiry"} else value)
+        setattr(
+            profile,
+            field,
+            "" if value is None and field not in {"birth_year", "id_document_expiry"} else value,
+        )
     profile.save()
     if actor.pk != user.pk:
         audit(actor, "profile.update", subject=user, obj=profile, fields=sorted(data))
@@ -189,7 +202,9 @@ def profile_dict(profile: ParticipantProfile | None) -> dict[str, Any] | None:
         "region", *WASHINGTON_GROUP_FIELDS, "education_level", "id_document_type",
         "gender_identity",
     ]  # fmt: skip
-    out: dict[str, Any] = {f: (getattr(profile, f) if getattr(profile, f) != "" else None) for f in fields}
+    out: dict[str, Any] = {
+        f: (getattr(profile, f) if getattr(profile, f) != "" else None) for f in fields
+    }
     out["id_document_expiry"] = profile.id_document_expiry
     out["has_disability"] = profile.has_disability
     return out
@@ -244,7 +259,7 @@ def erase_identity(*, user: User, request: ErasureRequest | None = None) -> None
     Authenticator.objects.filter(user=user).delete()
     end_sessions(user)
     User.objects.filter(pk=user.pk).update(
-        email=None, phone=None, phone_verified=False, password="!erased", is_active=False,
+        email=None, phone=None, phone_verified=False, password=make_password(None), is_active=False,
         is_staff=False, is_superuser=False,
     )  # fmt: skip
     if request is not None:

@@ -26,7 +26,15 @@ from backend.accounts.models import (
     Sex,
     User,
 )
-from backend.programmes.models import DonorViewer, Funder, Funding, Membership, Organisation, Programme, Role
+from backend.programmes.models import (
+    DonorViewer,
+    Funder,
+    Funding,
+    Membership,
+    Organisation,
+    Programme,
+    Role,
+)
 
 DEMO_PASSWORD = "impulsa-demo-2026"  # noqa: S105 - printed on purpose by `make run`
 
@@ -75,8 +83,16 @@ PROGRAMMES = [
 # to add them to an authenticator app; they protect only fictional demo data.
 STAFF = [
     ("admin@impulsa.demo", "admin", "JBSWY3DPEHPK3PXPIMPULSAADMINDEMO"),
-    ("manager.colombia@impulsa.demo", "manager:co-bogota-cucuta", "JBSWY3DPEHPK3PXPIMPULSAMANAGERCO"),
-    ("manager.peru@impulsa.demo", "manager:pe-lima,pe-piura-tacna", "JBSWY3DPEHPK3PXPIMPULSAMANAGERPE"),
+    (
+        "manager.colombia@impulsa.demo",
+        "manager:co-bogota-cucuta",
+        "JBSWY3DPEHPK3PXPIMPULSAMANAGERCO",
+    ),
+    (
+        "manager.peru@impulsa.demo",
+        "manager:pe-lima,pe-piura-tacna",
+        "JBSWY3DPEHPK3PXPIMPULSAMANAGERPE",
+    ),
     ("manager.ecuador@impulsa.demo", "manager:ec-quito", "JBSWY3DPEHPK3PXPIMPULSAMANAGEREC"),
     ("trainer.bogota@impulsa.demo", "trainer:co-bogota-cucuta", None),
     ("trainer.lima@impulsa.demo", "trainer:pe-lima", None),
@@ -106,8 +122,8 @@ NOTICE = {
         "Impulsa keeps the data you give us to support your business and your training: your "
         "phone number, the sales and expenses you record, your attendance and your "
         "certificates. Questions about you (sex, age, nationality, migration status, "
-        "disability, identity document) are voluntary, and you can always answer \"prefer not "
-        "to say\". Only your programme team sees your personal data; funders see only "
+        'disability, identity document) are voluntary, and you can always answer "prefer not '
+        'to say". Only your programme team sees your personal data; funders see only '
         "aggregated figures, never your name or phone, and small numbers are hidden. We do not "
         "share your data with migration authorities. You can download everything we keep about "
         "you and ask us to erase your identity at any time from the app."
@@ -117,7 +133,7 @@ NOTICE = {
         "formação: o seu número de telefone, as vendas e despesas que você registra, a sua "
         "presença e os seus certificados. As perguntas sobre você (sexo, idade, nacionalidade, "
         "situação migratória, deficiência, documento) são voluntárias, e você sempre pode "
-        "responder \"prefiro não dizer\". Só a equipe do seu programa vê os seus dados "
+        'responder "prefiro não dizer". Só a equipe do seu programa vê os seus dados '
         "pessoais; os financiadores veem apenas números agregados, nunca o seu nome ou "
         "telefone, e números pequenos são ocultados. Não compartilhamos os seus dados com "
         "autoridades migratórias. Você pode baixar tudo o que guardamos sobre você e pedir que "
@@ -125,9 +141,42 @@ NOTICE = {
     ),
 }
 
-FIRST_NAMES_F = ["María", "Yusmary", "Daniela", "Andreína", "Rosa", "Carmen", "Luisa", "Génesis", "Yolimar", "Ana"]
-FIRST_NAMES_M = ["José", "Luis", "Carlos", "Jesús", "Miguel", "Darwin", "Jhonny", "Pedro", "Ángel", "Wilmer"]
-LAST_NAMES = ["Pérez", "González", "Rodríguez", "Hernández", "Mendoza", "Rojas", "Castillo", "Silva", "Torres", "Díaz"]
+FIRST_NAMES_F = [
+    "María",
+    "Yusmary",
+    "Daniela",
+    "Andreína",
+    "Rosa",
+    "Carmen",
+    "Luisa",
+    "Génesis",
+    "Yolimar",
+    "Ana",
+]
+FIRST_NAMES_M = [
+    "José",
+    "Luis",
+    "Carlos",
+    "Jesús",
+    "Miguel",
+    "Darwin",
+    "Jhonny",
+    "Pedro",
+    "Ángel",
+    "Wilmer",
+]
+LAST_NAMES = [
+    "Pérez",
+    "González",
+    "Rodríguez",
+    "Hernández",
+    "Mendoza",
+    "Rojas",
+    "Castillo",
+    "Silva",
+    "Torres",
+    "Díaz",
+]
 
 
 def ensure_notice() -> ConsentNotice:
@@ -144,10 +193,15 @@ def ensure_notice() -> ConsentNotice:
 
 
 def ensure_programmes() -> dict[str, Programme]:
-    funders = {code: Funder.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in FUNDERS}
+    funders = {
+        code: Funder.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in FUNDERS
+    }
     out = {}
     for spec in PROGRAMMES:
-        org, _ = Organisation.objects.get_or_create(name=spec.organisation, defaults={"country": spec.country})
+        org, _ = Organisation.objects.get_or_create(
+            name=spec.organisation, defaults={"country": spec.country}
+        )
         programme, _ = Programme.objects.get_or_create(
             code=spec.code,
             defaults={
@@ -180,7 +234,9 @@ def _email_user(email: str, **extra: object) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email, DEMO_PASSWORD, **extra)
-    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
     return user
 
 
@@ -194,7 +250,10 @@ def ensure_staff(programmes: dict[str, Programme]) -> list[tuple[str, str, str |
                 Membership.objects.get_or_create(user=user, programme=programmes[target], role=kind)
             elif kind == "donor":
                 DonorViewer.objects.get_or_create(user=user, funder=Funder.objects.get(code=target))
-        if secret and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        if (
+            secret
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
             TOTP.activate(user, secret)
         printed.append((email, role, secret))
     return printed
@@ -242,7 +301,12 @@ def _participant(
     sex = sex or rng.choices([Sex.FEMALE, Sex.MALE, Sex.OTHER, Sex.PREFER_NOT], [62, 33, 1, 4])[0]
     first = rng.choice(FIRST_NAMES_F if sex == Sex.FEMALE else FIRST_NAMES_M)
     group = rng.choices(
-        [PopulationGroup.REFUGEE_MIGRANT, PopulationGroup.HOST, PopulationGroup.RETURNEE, PopulationGroup.PREFER_NOT],
+        [
+            PopulationGroup.REFUGEE_MIGRANT,
+            PopulationGroup.HOST,
+            PopulationGroup.RETURNEE,
+            PopulationGroup.PREFER_NOT,
+        ],
         [70, 22, 5, 3],
     )[0]
     difficulty = rng.choices([Difficulty.NONE, Difficulty.SOME, Difficulty.A_LOT], [88, 8, 4])[0]
@@ -263,6 +327,12 @@ def _participant(
         wg_communication=Difficulty.NONE,
         education_level=rng.choice(list(Education)),
         id_document_type=rng.choice(
-            [IdDocument.PPT, IdDocument.PASSPORT, IdDocument.CPP, IdDocument.NATIONAL_ID, IdDocument.NONE]
+            [
+                IdDocument.PPT,
+                IdDocument.PASSPORT,
+                IdDocument.CPP,
+                IdDocument.NATIONAL_ID,
+                IdDocument.NONE,
+            ]
         ),
     )

@@ -53,7 +53,9 @@ def _task_queue() -> TaskQueueHealth:
         return TaskQueueHealth(ok=False, backend=backend, ready=None, oldest_ready_seconds=None)
     age = (timezone.now() - oldest).total_seconds() if oldest else 0.0
     # A queue whose oldest ready task waited over 15 minutes has no worker draining it.
-    return TaskQueueHealth(ok=age < 900, backend=backend, ready=count, oldest_ready_seconds=round(age, 1))
+    return TaskQueueHealth(
+        ok=age < 900, backend=backend, ready=count, oldest_ready_seconds=round(age, 1)
+    )
 
 
 @router.get(
@@ -65,7 +67,11 @@ def _task_queue() -> TaskQueueHealth:
 )
 def health(request: HttpRequest) -> Status[HealthOut]:
     db_ok = _database_ok()
-    tasks = _task_queue() if db_ok else TaskQueueHealth(ok=False, backend="?", ready=None, oldest_ready_seconds=None)
+    tasks = (
+        _task_queue()
+        if db_ok
+        else TaskQueueHealth(ok=False, backend="?", ready=None, oldest_ready_seconds=None)
+    )
     ok = db_ok and tasks.ok
     body = HealthOut(
         status="ok" if ok else "degraded",

@@ -11,15 +11,20 @@ def _message(err: dict[str, Any]) -> str:
     messages = {
         "missing": lambda: _("This field is required."),
         "extra_forbidden": lambda: _("This field is not accepted here."),
-        "string_too_long": lambda: _("Use at most %(n)s characters.") % {"n": ctx.get("max_length")},
-        "string_too_short": lambda: _("Use at least %(n)s characters.") % {"n": ctx.get("min_length")},
+        "string_too_long": lambda: (
+            _("Use at most %(n)s characters.") % {"n": ctx.get("max_length")}
+        ),
+        "string_too_short": lambda: (
+            _("Use at least %(n)s characters.") % {"n": ctx.get("min_length")}
+        ),
         "string_type": lambda: _("Enter text."),
         "int_parsing": lambda: _("Enter a whole number."),
         "int_type": lambda: _("Enter a whole number."),
         "decimal_parsing": lambda: _("Enter a number such as 12.50."),
         "decimal_type": lambda: _("Enter a number such as 12.50."),
-        "decimal_max_places": lambda: _("Use at most %(n)s decimal places.")
-        % {"n": ctx.get("decimal_places")},
+        "decimal_max_places": lambda: (
+            _("Use at most %(n)s decimal places.") % {"n": ctx.get("decimal_places")}
+        ),
         "decimal_max_digits": lambda: _("This number is too large."),
         "greater_than": lambda: _("Enter a value greater than %(v)s.") % {"v": ctx.get("gt")},
         "greater_than_equal": lambda: _("Enter a value of at least %(v)s.") % {"v": ctx.get("ge")},
@@ -36,8 +41,9 @@ def _message(err: dict[str, Any]) -> str:
         "model_attributes_type": lambda: _("The request body must be a JSON object."),
         "dict_type": lambda: _("Enter a JSON object."),
         "list_type": lambda: _("Enter a list."),
-        "too_long": lambda: _("This list has too many items (at most %(n)s).")
-        % {"n": ctx.get("max_length")},
+        "too_long": lambda: (
+            _("This list has too many items (at most %(n)s).") % {"n": ctx.get("max_length")}
+        ),
     }
     if kind in messages:
         return messages[kind]()
@@ -46,5 +52,14 @@ def _message(err: dict[str, Any]) -> str:
     return _("Invalid value: %(detail)s") % {"detail": err.get("msg", "")}
 
 
+def _location(loc: Any) -> list[str]:
+    parts = [str(p) for p in loc or ()]
+    # ninja puts the view's parameter name after "body" ("payload", "filters"); clients know
+    # fields by their names in the request, so that part is dropped.
+    if len(parts) > 2 and parts[0] in {"body", "query"} and parts[1] in {"payload", "filters"}:
+        del parts[1]
+    return parts
+
+
 def readable_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"loc": [str(p) for p in e.get("loc", ())], "message": _message(e)} for e in errors]
+    return [{"loc": _location(e.get("loc")), "message": _message(e)} for e in errors]

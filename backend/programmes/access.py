@@ -52,7 +52,8 @@ def report_programmes(user: AnyUser) -> QuerySet[Programme]:
     if is_admin(user):
         return Programme.objects.all()
     return Programme.objects.filter(
-        Q(pk__in=managed_programmes(user).values("pk")) | Q(pk__in=donor_programmes(user).values("pk"))
+        Q(pk__in=managed_programmes(user).values("pk"))
+        | Q(pk__in=donor_programmes(user).values("pk"))
     )
 
 

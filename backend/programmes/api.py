@@ -2,7 +2,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from backend.accounts.audit import audit
@@ -42,7 +42,9 @@ def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
     user = _user(request)
     programmes = list(access.visible_programmes(user).select_related("organisation"))
     roles: dict[int, list[str]] = {}
-    for programme_id, role in Membership.objects.filter(user=user).values_list("programme_id", "role"):
+    for programme_id, role in Membership.objects.filter(user=user).values_list(
+        "programme_id", "role"
+    ):
         roles.setdefault(programme_id, []).append(role)
     donor_ids = set(access.donor_programmes(user).values_list("pk", flat=True))
     out = []
@@ -50,8 +52,17 @@ def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
         mine = sorted(roles.get(p.pk, []))
         if p.pk in donor_ids:
             mine.append("donor_viewer")
-        out.append({**{f: getattr(p, f) for f in ProgrammeOut.model_fields if f not in {"organisation", "my_roles"}},
-                    "organisation": p.organisation.name, "my_roles": mine})
+        out.append(
+            {
+                **{
+                    f: getattr(p, f)
+                    for f in ProgrammeOut.model_fields
+                    if f not in {"organisation", "my_roles"}
+                },
+                "organisation": p.organisation.name,
+                "my_roles": mine,
+            }
+        )
     return out
 
 
@@ -91,7 +102,7 @@ def list_participants(
             | Q(user__email__icontains=term)
         )
     audit(_user(request), "participant.list", obj=programme, query=bool(filters.q))
-    return qs  # type: ignore[return-value]  # sliced by the paginator, rendered by the schema
+    return qs  # sliced by the paginator, rendered by the schema
 
 
 @router.get(
@@ -113,10 +124,14 @@ def get_participant(request: HttpRequest, programme_id: int, user_id: int) -> Me
     response={201: InviteOut, 200: InviteOut},
     summary="Invite a person into a programme I manage, by phone",
 )
-def invite_participant(request: HttpRequest, programme_id: int, payload: InviteIn) -> tuple[int, dict[str, Any]]:
+def invite_participant(
+    request: HttpRequest, programme_id: int, payload: InviteIn
+) -> Status[dict[str, Any]]:
     programme = _managed(request, programme_id)
-    user, created = services.invite_participant(programme=programme, phone=payload.phone, actor=_user(request))
-    return (201 if created else 200), {"id": user.pk, "phone": user.phone, "created": created}
+    user, created = services.invite_participant(
+        programme=programme, phone=payload.phone, actor=_user(request)
+    )
+    return Status(201 if created else 200, {"id": user.pk, "phone": user.phone, "created": created})
 
 
 @router.post(
@@ -124,10 +139,16 @@ def invite_participant(request: HttpRequest, programme_id: int, payload: InviteI
     response={201: TrainerOut},
     summary="Give an existing user the trainer role in a programme I manage",
 )
-def assign_trainer(request: HttpRequest, programme_id: int, payload: TrainerIn) -> tuple[int, dict[str, Any]]:
+def assign_trainer(
+    request: HttpRequest, programme_id: int, payload: TrainerIn
+) -> Status[dict[str, Any]]:
     programme = _managed(request, programme_id)
-    membership = services.assign_trainer(programme=programme, user_id=payload.user_id, actor=_user(request))
-    return 201, {"user_id": membership.user_id, "programme_id": programme.pk, "role": membership.role}
+    membership = services.assign_trainer(
+        programme=programme, user_id=payload.user_id, actor=_user(request)
+    )
+    return Status(
+        201, {"user_id": membership.user_id, "programme_id": programme.pk, "role": membership.role}
+    )
 
 
 @router.get(
@@ -140,4 +161,4 @@ def erasure_requests(request: HttpRequest, programme_id: int) -> QuerySet[Erasur
     programme = _managed(request, programme_id)
     return ErasureRequest.objects.filter(
         user__memberships__programme=programme, user__memberships__role=Role.PARTICIPANT
-    ).order_by("due_at", "id")  # type: ignore[return-value]
+    ).order_by("due_at", "id")

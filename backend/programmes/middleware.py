@@ -9,7 +9,15 @@ from .access import requires_mfa
 
 # Pages a person who still has to set up TOTP may open: the allauth pages (sign-in, MFA
 # setup, sign-out), the language switcher, static files and the public pages.
-ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/", "/_allauth/", "/verify/", "/tools/")
+ALLOWED_PREFIXES = (
+    "/accounts/",
+    "/i18n/",
+    "/static/",
+    "/api/",
+    "/_allauth/",
+    "/verify/",
+    "/tools/",
+)
 
 
 class RequireMFAMiddleware:

@@ -39,7 +39,9 @@ class Funder(models.Model):
 class Programme(models.Model):
     """A funded piece of work in one country; everything participants do belongs to one."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="programmes"
+    )
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
@@ -55,7 +57,8 @@ class Programme(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
                 name="programme_dates_ordered",
             )
         ]
@@ -64,14 +67,13 @@ class Programme(models.Model):
         return self.name
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, str] = {}
         if self.time_zone not in available_timezones():
-            errors["time_zone"] = _("Unknown time zone.")
+            errors["time_zone"] = str(_("Unknown time zone."))
         bad = [r for r in self.regions or [] if not is_region_of(r, self.country)]
         if bad:
-            errors["regions"] = _("These regions are not in the programme's country: %(r)s") % {
-                "r": ", ".join(bad)
-            }
+            message = _("These regions are not in the programme's country: %(r)s")
+            errors["regions"] = str(message) % {"r": ", ".join(bad)}
         if errors:
             raise ValidationError(errors)
 
@@ -88,9 +90,12 @@ class Funding(models.Model):
         verbose_name = _("funding")
         verbose_name_plural = _("fundings")
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="funding_amount_positive"),
             models.CheckConstraint(
-                condition=models.Q(period_end__gte=models.F("period_start")), name="funding_period_ordered"
+                condition=models.Q(amount__gt=0), name="funding_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="funding_period_ordered",
             ),
         ]
 
@@ -107,7 +112,9 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """A user's role in one programme. One user may hold different roles in different programmes."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -116,7 +123,9 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "programme", "role"], name="membership_unique_role"),
+            models.UniqueConstraint(
+                fields=["user", "programme", "role"], name="membership_unique_role"
+            ),
         ]
         indexes = [models.Index(fields=["programme", "role"])]
 
@@ -127,13 +136,17 @@ class Membership(models.Model):
 class DonorViewer(models.Model):
     """A user who reads the aggregated figures of the programmes their funder funds."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="donor_seats")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="donor_seats"
+    )
     funder = models.ForeignKey(Funder, on_delete=models.CASCADE, related_name="viewers")
 
     class Meta:
         verbose_name = _("donor viewer")
         verbose_name_plural = _("donor viewers")
-        constraints = [models.UniqueConstraint(fields=["user", "funder"], name="donor_viewer_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "funder"], name="donor_viewer_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.funder}"

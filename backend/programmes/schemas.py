@@ -2,7 +2,6 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-
 from ninja import Field, Schema
 
 from backend.accounts.schemas import ProfileOut, StrictIn

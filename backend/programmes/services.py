@@ -20,7 +20,9 @@ def invite_participant(*, programme: Programme, phone: str, actor: User) -> tupl
     try:
         e164 = normalize_phone(phone)
     except Exception as exc:
-        raise DomainError(getattr(exc, "messages", [str(exc)])[0], field="body.phone", status=422) from exc
+        raise DomainError(
+            getattr(exc, "messages", [str(exc)])[0], field="body.phone", status=422
+        ) from exc
     user = User.objects.filter(phone=e164).first()
     if user is None:
         user = User.objects.create_user(phone=e164)
@@ -30,7 +32,10 @@ def invite_participant(*, programme: Programme, phone: str, actor: User) -> tupl
         user=user, programme=programme, role=Role.PARTICIPANT
     )
     if created:
-        with_lang = _("You have been invited to %(programme)s on Impulsa. Open the app and sign in with this number.")
+        with_lang = _(
+            "You have been invited to %(programme)s on Impulsa. "
+            "Open the app and sign in with this number."
+        )
         send_sms(e164, with_lang % {"programme": programme.name})
         audit(actor, "participant.invite", subject=user, obj=programme)
     return user, created

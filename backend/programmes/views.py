@@ -49,11 +49,15 @@ def participants(request: HttpRequest, programme_id: int) -> HttpResponse:
     )
     if q:
         rows = rows.filter(
-            Q(user__profile__display_name__icontains=q) | Q(user__phone__icontains=q) | Q(user__email__icontains=q)
+            Q(user__profile__display_name__icontains=q)
+            | Q(user__phone__icontains=q)
+            | Q(user__email__icontains=q)
         )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     audit(user, "participant.list", obj=programme, query=bool(q))
-    return render(request, "programmes/participants.html", {"programme": programme, "page": page, "q": q})
+    return render(
+        request, "programmes/participants.html", {"programme": programme, "page": page, "q": q}
+    )
 
 
 @login_required
@@ -63,7 +67,9 @@ def participant_detail(request: HttpRequest, programme_id: int, user_id: int) ->
     if programme is None:
         raise Http404
     membership = (
-        Membership.objects.filter(programme=programme, role=Role.PARTICIPANT, user_id=user_id, user__is_active=True)
+        Membership.objects.filter(
+            programme=programme, role=Role.PARTICIPANT, user_id=user_id, user__is_active=True
+        )
         .select_related("user")
         .first()
     )

@@ -31,7 +31,9 @@ def test_health_degrades_when_tasks_wait_with_no_worker(db: Any, settings: Any) 
         priority=0,
     )
     # enqueued_at is set on save; age the task as if it had waited an hour for a worker.
-    DBTaskResult.objects.filter(pk=task.pk).update(enqueued_at=timezone.now() - dt.timedelta(hours=1))
+    DBTaskResult.objects.filter(pk=task.pk).update(
+        enqueued_at=timezone.now() - dt.timedelta(hours=1)
+    )
     resp = Client().get("/api/v1/health")
     assert resp.status_code == 503, resp.json()["tasks"]
     body = resp.json()

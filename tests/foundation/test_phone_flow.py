@@ -12,11 +12,15 @@ from tests.conftest import read_sms
 APP = "/_allauth/app/v1"
 
 
-def post(client: Client, path: str, body: dict[str, Any], token: str | None = None, lang: str = "es") -> Any:
+def post(
+    client: Client, path: str, body: dict[str, Any], token: str | None = None, lang: str = "es"
+) -> Any:
     headers = {"Accept-Language": lang}
     if token:
         headers["X-Session-Token"] = token
-    return client.post(f"{APP}{path}", data=json.dumps(body), content_type="application/json", headers=headers)
+    return client.post(
+        f"{APP}{path}", data=json.dumps(body), content_type="application/json", headers=headers
+    )
 
 
 def last_code(sms_file: Any) -> str:
@@ -57,7 +61,10 @@ def test_login_by_sms_code(db: Any, sms_file: Any) -> None:
     resp = post(client, "/auth/code/confirm", {"code": last_code(sms_file)}, token=token)
     assert resp.status_code == 200, resp.content
     token = resp.json()["meta"]["session_token"]
-    assert Client().get("/api/v1/me", headers={"X-Session-Token": token}).json()["phone"] == "+573005550001"
+    assert (
+        Client().get("/api/v1/me", headers={"X-Session-Token": token}).json()["phone"]
+        == "+573005550001"
+    )
 
 
 def test_wrong_code_is_refused_in_spanish(db: Any, sms_file: Any) -> None:
@@ -75,7 +82,9 @@ def test_wrong_code_is_refused_in_spanish(db: Any, sms_file: Any) -> None:
 def test_code_cannot_be_reused(db: Any, sms_file: Any) -> None:
     User.objects.create_user(phone="+573005550002", phone_verified=True)
     client = Client()
-    token = post(client, "/auth/code/request", {"phone": "+573005550002"}).json()["meta"]["session_token"]
+    token = post(client, "/auth/code/request", {"phone": "+573005550002"}).json()["meta"][
+        "session_token"
+    ]
     code = last_code(sms_file)
     assert post(client, "/auth/code/confirm", {"code": code}, token=token).status_code == 200
     again = post(Client(), "/auth/code/confirm", {"code": code}, token=token)
@@ -96,4 +105,10 @@ def test_malformed_phone_message_follows_the_language(db: Any, sms_file: Any) ->
     resp = post(Client(), "/auth/signup", {"phone": "+5112345"}, lang="en")
     assert resp.status_code == 400
     assert resp.json()["errors"][0]["message"] == "This is not a valid phone number."
+    assert not User.objects.exists()
+
+
+def test_signup_with_neither_phone_nor_email_is_refused(db: Any, sms_file: Any) -> None:
+    resp = post(Client(), "/auth/signup", {})
+    assert resp.status_code == 400
     assert not User.objects.exists()

@@ -22,7 +22,9 @@ class Command(BaseCommand):
             people.ensure_notice()
             programmes = people.ensure_programmes()
             people.ensure_staff(programmes)
-        created = people.ensure_participants(programmes, SCALES[options["scale"]], seed=options["seed"])
+        created = people.ensure_participants(
+            programmes, SCALES[options["scale"]], seed=options["seed"]
+        )
         self.stdout.write(f"Demo data ready ({created} new participants).")
         if options["print_logins"]:
             call_command("demo_logins", stdout=self.stdout)

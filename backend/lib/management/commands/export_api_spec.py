@@ -18,7 +18,9 @@ def spec_files() -> dict[str, str]:
 
     with translation.override("en"):
         schema = api.get_openapi_schema(path_prefix="/api/v1")
-    files = {"openapi.json": json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"}
+    files = {
+        "openapi.json": json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    }
     for config in apps.get_app_configs():
         generate = getattr(config, "api_spec_files", None)
         if generate is not None:
@@ -30,7 +32,9 @@ class Command(BaseCommand):
     help = "Exports the OpenAPI spec (and other generated contract files) to mobile_api_spec/."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--check", action="store_true", help="fail if the files differ from a fresh export")
+        parser.add_argument(
+            "--check", action="store_true", help="fail if the files differ from a fresh export"
+        )
         parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "mobile_api_spec"))
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,0 +1,65 @@
+"""Walks tests/security/access_table.toml: every operation, every role."""
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backend.accounts import services as account_services
+from tests.conftest import ApiClient, World
+
+HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
+ROLES = [
+    "anonymous", "participant_a", "participant_b", "trainer", "other_trainer",
+    "manager", "other_manager", "donor", "other_donor", "admin",
+]  # fmt: skip
+TABLE = tomllib.loads((HERE / "access_table.toml").read_text())["op"]
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for row in TABLE:
+        for role in ROLES:
+            label = f"{row['operation']} [{row.get('target', '')}] as {role}"
+            cases.append(pytest.param(row, role, id=label))
+    return cases
+
+
+def _resolve(text: str, world: World, caller: Any) -> str:
+    def value(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key.startswith("erasure:"):
+            owner = caller if key == "erasure:own" else world.role(key.split(":", 1)[1])
+            return str(account_services.request_erasure(user=owner).pk) if owner else "999999"
+        obj = getattr(world, key)
+        return str(obj.pk)
+
+    return re.sub(r"\{([a-z_:]+)\}", value, text)
+
+
+@pytest.mark.parametrize(("row", "role"), _cases())
+def test_access(row: dict[str, Any], role: str, world: World) -> None:
+    caller = world.role(role)
+    method, operation_path = row["operation"].split(" ", 1)
+    path = _resolve(row.get("path", operation_path), world, caller)
+    body = json.loads(_resolve(row["body"], world, caller)) if "body" in row else None
+    expected = row.get(role, row["default"])
+    api = ApiClient(caller)
+    resp = api.call(method, path, body)
+    assert resp.status_code == expected, (role, row["operation"], resp.content[:300])
+    if expected == 404:
+        assert resp.json()["error"]["code"] == "not_found"
+
+
+def test_every_operation_in_the_spec_has_a_row() -> None:
+    spec = json.loads((ROOT / "mobile_api_spec" / "openapi.json").read_text())
+    operations = {
+        f"{method.upper()} {path}" for path, methods in spec["paths"].items() for method in methods
+    }
+    covered = {row["operation"] for row in TABLE}
+    assert operations - covered == set(), "add these operations to tests/security/access_table.toml"
+    assert covered - operations == set(), "these rows name operations that no longer exist"
