@@ -192,12 +192,19 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _mount_routers() -> None:
     from backend.accounts.api import router as accounts_router
+    from backend.finance.api import router as finance_router
     from backend.lib.api import router as core_router
     from backend.programmes.api import router as programmes_router
+    from backend.training.api import router as training_router
+    from backend.ventures.api import router as ventures_router
 
     api.add_router("/", core_router)
     api.add_router("/", accounts_router)
     api.add_router("/programmes", programmes_router)
+    # Each domain router names its own paths (/ventures/..., /cohorts/..., /finance/...).
+    api.add_router("/", ventures_router)
+    api.add_router("/", training_router)
+    api.add_router("/", finance_router)
 
 
 _mount_routers()

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "backend.lib",
     "backend.accounts",
     "backend.programmes",
+    "backend.ventures",
+    "backend.training",
+    "backend.finance",
     "backend.demo",
 ]
 

@@ -16,6 +16,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", programme_views.home, name="home"),
+    path("", include("backend.ventures.urls")),
+    path("", include("backend.training.urls")),
+    path("", include("backend.finance.urls")),
     path(
         "programmes/<int:programme_id>/participants/",
         programme_views.participants,

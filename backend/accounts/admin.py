@@ -18,7 +18,7 @@ class AuditedReadMixin:
         obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
         subject = obj if isinstance(obj, User) else getattr(obj, "user", None)
         action = "admin.change" if request.method == "POST" else "admin.view"
-        audit(request.user, action, subject=subject, obj=obj)  # type: ignore[arg-type]
+        audit(request.user, action, subject=subject, obj=obj)
         return response
 
 

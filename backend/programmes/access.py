@@ -112,3 +112,13 @@ def access_managed_programme(user: AnyUser, programme_id: int) -> Programme | No
 
 def access_report_programme(user: AnyUser, programme_id: int) -> Programme | None:
     return report_programmes(user).filter(pk=programme_id).first()
+
+
+# --- ventures -------------------------------------------------------------------------------
+# (rules for ventures, ledger entries, receipts and business records)
+
+# --- training -------------------------------------------------------------------------------
+# (rules for courses, cohorts, sessions, attendance, scores and certificates)
+
+# --- finance --------------------------------------------------------------------------------
+# (rules for lessons, progress, savings, the credit-cost tool and the provider directory)

@@ -1,5 +1,11 @@
-"""Walks tests/security/access_table.toml: every operation, every role."""
+"""Walks the access tables in tests/security/access/*.toml: every operation, every role.
 
+Each domain has its own table (core.toml, ventures.toml, ...) and may have a module of the
+same name defining ``build(world) -> dict[str, object]``: the extra objects its rows name as
+placeholders (``{venture_a}``), made fresh for each case.
+"""
+
+import importlib
 import json
 import re
 import tomllib
@@ -17,7 +23,16 @@ ROLES = [
     "anonymous", "participant_a", "participant_b", "trainer", "other_trainer",
     "manager", "other_manager", "donor", "other_donor", "admin",
 ]  # fmt: skip
-TABLE = tomllib.loads((HERE / "access_table.toml").read_text())["op"]
+TABLE = [
+    row
+    for path in sorted((HERE / "access").glob("*.toml"))
+    for row in tomllib.loads(path.read_text())["op"]
+]
+EXTRA_BUILDERS = [
+    importlib.import_module(f"tests.security.access.{path.stem}").build
+    for path in sorted((HERE / "access").glob("*.py"))
+    if path.stem != "__init__"
+]
 
 
 def _cases() -> list[Any]:
@@ -29,13 +44,13 @@ def _cases() -> list[Any]:
     return cases
 
 
-def _resolve(text: str, world: World, caller: Any) -> str:
+def _resolve(text: str, world: World, caller: Any, extras: dict[str, Any]) -> str:
     def value(match: re.Match[str]) -> str:
         key = match.group(1)
         if key.startswith("erasure:"):
             owner = caller if key == "erasure:own" else world.role(key.split(":", 1)[1])
             return str(account_services.request_erasure(user=owner).pk) if owner else "999999"
-        obj = getattr(world, key)
+        obj = extras[key] if key in extras else getattr(world, key)
         return str(obj.pk)
 
     return re.sub(r"\{([a-z_:]+)\}", value, text)
@@ -44,9 +59,12 @@ def _resolve(text: str, world: World, caller: Any) -> str:
 @pytest.mark.parametrize(("row", "role"), _cases())
 def test_access(row: dict[str, Any], role: str, world: World) -> None:
     caller = world.role(role)
+    extras: dict[str, Any] = {}
+    for build in EXTRA_BUILDERS:
+        extras.update(build(world))
     method, operation_path = row["operation"].split(" ", 1)
-    path = _resolve(row.get("path", operation_path), world, caller)
-    body = json.loads(_resolve(row["body"], world, caller)) if "body" in row else None
+    path = _resolve(row.get("path", operation_path), world, caller, extras)
+    body = json.loads(_resolve(row["body"], world, caller, extras)) if "body" in row else None
     expected = row.get(role, row["default"])
     api = ApiClient(caller)
     resp = api.call(method, path, body)
@@ -61,5 +79,7 @@ def test_every_operation_in_the_spec_has_a_row() -> None:
         f"{method.upper()} {path}" for path, methods in spec["paths"].items() for method in methods
     }
     covered = {row["operation"] for row in TABLE}
-    assert operations - covered == set(), "add these operations to tests/security/access_table.toml"
+    assert operations - covered == set(), (
+        "add these operations to a table in tests/security/access/"
+    )
     assert covered - operations == set(), "these rows name operations that no longer exist"

@@ -1,10 +1,11 @@
+import random
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from backend.demo import people
+from backend.demo import finance, people, training, ventures
 
 SCALES = {"tiny": 6, "demo": 40}
 
@@ -25,6 +26,9 @@ class Command(BaseCommand):
         created = people.ensure_participants(
             programmes, SCALES[options["scale"]], seed=options["seed"]
         )
+        # Each domain seeds its own records, in dependency order; each is idempotent.
+        for domain in (ventures, training, finance):
+            domain.seed(scale=options["scale"], rng=random.Random(options["seed"]))
         self.stdout.write(f"Demo data ready ({created} new participants).")
         if options["print_logins"]:
             call_command("demo_logins", stdout=self.stdout)

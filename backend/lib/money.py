@@ -1,0 +1,57 @@
+"""Money is Decimal in one currency, rounded to that currency's minor units. Never add across."""
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from .errors import DomainError
+from .geography import CURRENCIES
+
+# The largest single amount accepted anywhere (a ledger entry, a deposit, a grant): beyond this
+# a micro-enterprise figure is a typing mistake, not a sale.
+MAX_AMOUNT = Decimal("999999999999")
+
+
+def minor_units(currency: str) -> int:
+    return CURRENCIES[currency].minor_units
+
+
+def parse_amount(value: object, currency: str, *, field: str = "body.amount") -> Decimal:
+    """A positive amount with no more decimals than the currency has, or a 422 DomainError."""
+    if currency not in CURRENCIES:
+        raise DomainError(_("Unknown currency."), field="body.currency", status=422)
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise DomainError(_("Enter a number such as 12.50."), field=field, status=422) from exc
+    if not amount.is_finite() or amount <= 0:
+        raise DomainError(_("The amount must be greater than zero."), field=field, status=422)
+    if amount > MAX_AMOUNT:
+        raise DomainError(_("This amount is too large."), field=field, status=422)
+    places = minor_units(currency)
+    if -amount.as_tuple().exponent > places:  # type: ignore[operator]
+        raise DomainError(
+            _("%(currency)s amounts have at most %(n)s decimal places.")
+            % {"currency": currency, "n": places},
+            field=field,
+            status=422,
+        )
+    return amount.quantize(Decimal(1).scaleb(-places))
+
+
+def quantize(amount: Decimal, currency: str) -> Decimal:
+    return amount.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding=ROUND_HALF_UP)
+
+
+def to_string(amount: Decimal, currency: str) -> str:
+    """Money on the wire: a decimal string with the currency's minor units ("12.50")."""
+    return format(quantize(amount, currency), "f")
+
+
+def sum_by_currency(items: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
+    """Totals kept apart per currency: the only way this codebase adds money."""
+    totals: dict[str, Decimal] = {}
+    for currency, amount in items:
+        totals[currency] = totals.get(currency, Decimal(0)) + amount
+    return totals

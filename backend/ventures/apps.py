@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class VenturesConfig(AppConfig):
+    name = "backend.ventures"
+    label = "ventures"
+    verbose_name = "Ventures"
