@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 MANAGE := DJANGO_DEBUG=1 $(PY) manage.py
 LOCK := requirements/dev.lock
 STAMP := $(VENV)/.installed-$(shell sha1sum $(LOCK) | cut -c1-12)
+# Two test processes: the machines this runs on have two cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: help setup run test test-fast lint format typecheck openapi check-openapi \
         check-migrations messages lock bench clean
@@ -26,7 +28,7 @@ $(STAMP): $(LOCK)
 	@rm -f $(VENV)/.installed-*; touch $@
 
 setup: $(STAMP)
-	@mkdir -p var/media
+	@mkdir -p var/media var/static
 
 run: setup
 	@scripts/run.sh
