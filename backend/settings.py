@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "backend.lib",
     "backend.accounts",
     "backend.programmes",
+    "backend.sync",
     "backend.ventures",
     "backend.training",
     "backend.finance",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "backend.sync.middleware.SyncGZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -349,6 +351,9 @@ if not envbool("DJANGO_HSTS_PRELOAD", False):
 NINJA_PAGINATION_MAX_LIMIT = 100
 IMPULSA_API_THROTTLE_ANON = os.environ.get("IMPULSA_API_THROTTLE_ANON", "60/min")
 IMPULSA_API_THROTTLE_USER = os.environ.get("IMPULSA_API_THROTTLE_USER", "600/min")
+# Tombstones of deleted or voided records are kept this long; a device that has not synced for
+# longer must reset its local data (nothing on the server is lost).
+IMPULSA_SYNC_TOMBSTONE_DAYS = envint("IMPULSA_SYNC_TOMBSTONE_DAYS", 180)
 
 LOGGING = {
     "version": 1,

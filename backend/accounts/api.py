@@ -10,6 +10,7 @@ from backend.lib.errors import DomainError, NotFound
 from backend.programmes.access import is_admin
 
 from . import services
+from .http import request_user
 from .models import ConsentChannel, ParticipantProfile, User
 from .schemas import (
     ConsentIn,
@@ -22,11 +23,6 @@ from .schemas import (
 )
 
 router = Router(tags=["me"])
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _me(user: User) -> dict[str, Any]:
@@ -65,7 +61,7 @@ def _me(user: User) -> dict[str, Any]:
 
 @router.get("/me", response=MeOut, summary="The signed-in user, their roles, consent and profile")
 def me(request: HttpRequest) -> dict[str, Any]:
-    return _me(_user(request))
+    return _me(request_user(request))
 
 
 @router.patch(
@@ -76,7 +72,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     "Profile fields need consent on file first (403 consent_required).",
 )
 def update_me(request: HttpRequest, payload: MeIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     if payload.profile is not None:
         services.update_profile(
             user=user, actor=user, data=payload.profile.model_dump(exclude_unset=True)
@@ -111,7 +107,7 @@ def consent_notice(request: HttpRequest, lang: str | None = None) -> dict[str, A
 )
 def give_consent(request: HttpRequest, payload: ConsentIn) -> Status[dict[str, Any]]:
     consent = services.give_consent(
-        user=_user(request),
+        user=request_user(request),
         notice_version=payload.notice_version,
         channel=ConsentChannel.APP,
         purposes=payload.purposes,
@@ -129,18 +125,18 @@ def give_consent(request: HttpRequest, payload: ConsentIn) -> Status[dict[str, A
 
 @router.delete("/me/consent", response={204: None}, summary="Withdraw consent")
 def withdraw_consent(request: HttpRequest) -> Status[None]:
-    services.withdraw_consent(user=_user(request))
+    services.withdraw_consent(user=request_user(request))
     return Status(204, None)
 
 
 @router.get("/me/export", response=dict[str, Any], summary="Everything kept about me, as JSON")
 def export(request: HttpRequest) -> dict[str, Any]:
-    return services.export_user_data(_user(request))
+    return services.export_user_data(request_user(request))
 
 
 @router.post("/me/erasure", response={202: ErasureOut}, summary="Ask for my identity to be erased")
 def request_erasure(request: HttpRequest) -> Status[Any]:
-    return Status(202, services.request_erasure(user=_user(request)))
+    return Status(202, services.request_erasure(user=request_user(request)))
 
 
 @router.post(
@@ -153,4 +149,4 @@ def confirm_erasure(request: HttpRequest, request_id: int, payload: ErasureConfi
         raise DomainError(
             _("Send confirm: true to erase your data."), field="body.confirm", status=422
         )
-    return services.confirm_erasure(user=_user(request), request_id=request_id)
+    return services.confirm_erasure(user=request_user(request), request_id=request_id)

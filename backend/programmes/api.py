@@ -6,7 +6,8 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from backend.accounts.audit import audit
-from backend.accounts.models import Consent, ErasureRequest, User
+from backend.accounts.http import request_user
+from backend.accounts.models import Consent, ErasureRequest
 from backend.lib.errors import NotFound
 
 from . import access, services
@@ -25,13 +26,8 @@ from .schemas import (
 router = Router(tags=["programmes"])
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _managed(request: HttpRequest, programme_id: int) -> Programme:
-    programme = access.access_managed_programme(_user(request), programme_id)
+    programme = access.access_managed_programme(request_user(request), programme_id)
     if programme is None:
         raise NotFound("")
     return programme
@@ -39,7 +35,7 @@ def _managed(request: HttpRequest, programme_id: int) -> Programme:
 
 @router.get("", response=list[ProgrammeOut], summary="Programmes I have a role in")
 def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     programmes = list(access.visible_programmes(user).select_related("organisation"))
     roles: dict[int, list[str]] = {}
     for programme_id, role in Membership.objects.filter(user=user).values_list(
@@ -101,7 +97,7 @@ def list_participants(
             | Q(user__phone__icontains=term)
             | Q(user__email__icontains=term)
         )
-    audit(_user(request), "participant.list", obj=programme, query=bool(filters.q))
+    audit(request_user(request), "participant.list", obj=programme, query=bool(filters.q))
     return qs  # sliced by the paginator, rendered by the schema
 
 
@@ -115,7 +111,7 @@ def get_participant(request: HttpRequest, programme_id: int, user_id: int) -> Me
     m = _participants(programme).filter(user_id=user_id).first()
     if m is None:
         raise NotFound("")
-    audit(_user(request), "participant.view", subject=m.user, obj=programme)
+    audit(request_user(request), "participant.view", subject=m.user, obj=programme)
     return m
 
 
@@ -129,7 +125,7 @@ def invite_participant(
 ) -> Status[dict[str, Any]]:
     programme = _managed(request, programme_id)
     user, created = services.invite_participant(
-        programme=programme, phone=payload.phone, actor=_user(request)
+        programme=programme, phone=payload.phone, actor=request_user(request)
     )
     return Status(201 if created else 200, {"id": user.pk, "phone": user.phone, "created": created})
 
@@ -144,7 +140,7 @@ def assign_trainer(
 ) -> Status[dict[str, Any]]:
     programme = _managed(request, programme_id)
     membership = services.assign_trainer(
-        programme=programme, user_id=payload.user_id, actor=_user(request)
+        programme=programme, user_id=payload.user_id, actor=request_user(request)
     )
     return Status(
         201, {"user_id": membership.user_id, "programme_id": programme.pk, "role": membership.role}

@@ -5,7 +5,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from backend.accounts.audit import audit
-from backend.accounts.models import ParticipantProfile, User
+from backend.accounts.http import request_user
+from backend.accounts.models import ParticipantProfile
 
 from . import access
 from .models import Membership, Role
@@ -13,14 +14,9 @@ from .models import Membership, Role
 PAGE_SIZE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     memberships = list(user.memberships.select_related("programme", "programme__organisation"))
     context = {
         "is_admin": access.is_admin(user),
@@ -37,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def participants(request: HttpRequest, programme_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     programme = access.access_managed_programme(user, programme_id)
     if programme is None:
         raise Http404
@@ -62,7 +58,7 @@ def participants(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 @login_required
 def participant_detail(request: HttpRequest, programme_id: int, user_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     programme = access.access_managed_programme(user, programme_id)
     if programme is None:
         raise Http404

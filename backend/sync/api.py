@@ -1,0 +1,59 @@
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Body, Router, Schema
+
+from backend.accounts.http import request_user
+
+from . import engine
+
+router = Router(tags=["sync"])
+
+
+class PullOut(Schema):
+    changes: dict[str, dict[str, list[Any]]]
+    timestamp: int
+
+
+class PushIn(Schema):
+    changes: dict[str, Any]
+
+
+class PushOut(Schema):
+    experimentalRejectedIds: dict[str, list[str]] | None = None
+    rejected: dict[str, dict[str, dict[str, str]]] | None = None
+
+
+@router.get(
+    "/sync/pull",
+    response=PullOut,
+    summary="WatermelonDB pull: changes since last_pulled_at (a server change sequence)",
+    description="See mobile_api_spec/sync.md. 410 reset_required when the device last pulled "
+    "before the oldest kept tombstone; 426 upgrade_required for a schema older than supported.",
+)
+def pull(
+    request: HttpRequest,
+    last_pulled_at: int | None = None,
+    schema_version: int | None = None,
+    migration: str | None = None,
+) -> dict[str, Any]:
+    engine.parse_migration(migration)
+    return engine.pull(
+        user=request_user(request), last_pulled_at=last_pulled_at, schema_version=schema_version
+    )
+
+
+@router.post(
+    "/sync/push",
+    response=PushOut,
+    summary="WatermelonDB push: apply local changes in one transaction",
+    description="409 with the conflicting ids when a pushed record changed on the server since "
+    "last_pulled_at (nothing is applied); 413 above 1,000 records; records that fail "
+    "validation or permission are listed in `rejected` and the rest are applied.",
+)
+def push(
+    request: HttpRequest,
+    last_pulled_at: int,
+    payload: dict[str, Any] = Body(...),  # noqa: B008 - ninja's way to declare a JSON body
+) -> dict[str, Any]:
+    return engine.push(user=request_user(request), last_pulled_at=last_pulled_at, body=payload)

@@ -1,0 +1,239 @@
+"""Pull and push of the WatermelonDB sync protocol, for whatever tables are registered."""
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from backend.accounts.models import User
+from backend.lib.errors import DomainError
+
+from . import changes
+from .models import Tombstone
+from .registry import Rejected, SyncTable, tables
+
+MIN_SCHEMA_VERSION = 1
+CURRENT_SCHEMA_VERSION = 1
+MAX_PUSH_RECORDS = 1000
+
+
+class ResetRequired(DomainError):
+    status = 410
+    code = "reset_required"
+
+
+def _check_schema(schema_version: int | None) -> None:
+    if schema_version is not None and schema_version < MIN_SCHEMA_VERSION:
+        raise DomainError(
+            _("This version of the app is too old to sync. Update the app, then sync again."),
+            code="upgrade_required",
+            status=426,
+            extra={"min_schema_version": MIN_SCHEMA_VERSION},
+        )
+
+
+def pull(*, user: User, last_pulled_at: int | None, schema_version: int | None) -> dict[str, Any]:
+    _check_schema(schema_version)
+    if last_pulled_at is not None and last_pulled_at < 0:
+        raise DomainError(
+            _("last_pulled_at cannot be negative."), field="query.last_pulled_at", status=422
+        )
+    with transaction.atomic():
+        # Read the counter first: every row numbered at or below it is already committed.
+        timestamp = changes.current_seq()
+        if last_pulled_at and last_pulled_at < changes.pruned_through():
+            raise ResetRequired(
+                _(
+                    "This device has not synced for too long. Reset the app's data and sync "
+                    "again; nothing saved on the server is lost."
+                )
+            )
+        out: dict[str, Any] = {}
+        for name, table in tables().items():
+            out[name] = _pull_table(table, user, last_pulled_at, timestamp)
+    return {"changes": out, "timestamp": timestamp}
+
+
+def _pull_table(table: SyncTable, user: User, since: int | None, until: int) -> dict[str, Any]:
+    rows = table.rows(user).filter(changed_seq__lte=until)
+    if not since:
+        return {"created": [table.serialize(r) for r in rows], "updated": [], "deleted": []}
+    changed = rows.filter(changed_seq__gt=since)
+    tombs = table.tombstones(
+        user, Tombstone.objects.filter(table=table.name, seq__gt=since, seq__lte=until)
+    )
+    return {
+        "created": [],
+        # A client may not have had a changed record; WatermelonDB creates it from `updated`.
+        "updated": [table.serialize(r) for r in changed],
+        "deleted": sorted(set(tombs.values_list("record_id", flat=True))),
+    }
+
+
+@dataclass
+class PushResult:
+    rejected: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+
+    def reject(self, table: str, record_id: str, code: str, message: str) -> None:
+        self.rejected.setdefault(table, {})[record_id] = {"code": code, "message": message}
+
+    def body(self) -> dict[str, Any]:
+        if not self.rejected:
+            return {}
+        return {
+            "experimentalRejectedIds": {t: sorted(ids) for t, ids in self.rejected.items()},
+            "rejected": self.rejected,
+        }
+
+
+class PushConflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+def parse_changes(body: Any) -> dict[str, dict[str, list[Any]]]:
+    """Checks the shape of a push body; anything off is a 422 saying where, and nothing runs."""
+    if not isinstance(body, dict) or not isinstance(body.get("changes"), dict):
+        raise DomainError(
+            _('The body must be {"changes": {...}}.'), field="body.changes", status=422
+        )
+    known = tables()
+    parsed: dict[str, dict[str, list[Any]]] = {}
+    count = 0
+    for name, group in body["changes"].items():
+        where = f"body.changes.{name}"
+        if name not in known:
+            raise DomainError(_("Unknown table."), field=where, status=422)
+        if not isinstance(group, dict) or set(group) - {"created", "updated", "deleted"}:
+            raise DomainError(_("Use created, updated and deleted lists."), field=where, status=422)
+        lists = {k: group.get(k) or [] for k in ("created", "updated", "deleted")}
+        for kind, items in lists.items():
+            if not isinstance(items, list):
+                raise DomainError(_("Enter a list."), field=f"{where}.{kind}", status=422)
+            for i, item in enumerate(items):
+                ok = (
+                    isinstance(item, str)
+                    if kind == "deleted"
+                    else isinstance(item, dict) and isinstance(item.get("id"), str)
+                )
+                if not ok or (kind != "deleted" and not 1 <= len(item["id"]) <= 64):
+                    raise DomainError(
+                        _("Each record needs a text id."), field=f"{where}.{kind}.{i}", status=422
+                    )
+            count += len(items)
+        parsed[name] = lists
+    if count > MAX_PUSH_RECORDS:
+        raise DomainError(
+            _(
+                "A push may carry at most %(n)s records; this one has %(m)s. "
+                "Push in smaller batches."
+            )
+            % {"n": MAX_PUSH_RECORDS, "m": count},
+            code="too_many_records",
+            status=413,
+        )
+    return parsed
+
+
+def push(*, user: User, last_pulled_at: int, body: Any) -> dict[str, Any]:
+    parsed = parse_changes(body)
+    result = PushResult()
+    with transaction.atomic():
+        # The counter lock first: conflicts are judged against a sequence no one else moves.
+        changes.next_seq()
+        _check_conflicts(user, last_pulled_at, parsed)
+        for name, lists in parsed.items():
+            table = tables()[name]
+            _apply(table, user, lists, result)
+    return result.body()
+
+
+def _visible_by_id(table: SyncTable, user: User, ids: list[str]) -> dict[str, Any]:
+    if not ids:
+        return {}
+    qs = table.rows(user).filter(**{f"{table.id_field}__in": ids})
+    return {table.record_id(o): o for o in qs}
+
+
+def _check_conflicts(
+    user: User, last_pulled_at: int, parsed: dict[str, dict[str, list[Any]]]
+) -> None:
+    conflicts: dict[str, list[str]] = {}
+    for name, lists in parsed.items():
+        table = tables()[name]
+        created = {r["id"]: r for r in lists["created"]}
+        ids = list(created) + [r["id"] for r in lists["updated"]] + list(lists["deleted"])
+        for record_id, obj in _visible_by_id(table, user, ids).items():
+            if (obj.changed_seq or 0) <= last_pulled_at:
+                continue
+            if record_id in created and table.same_content(obj, created[record_id]):
+                continue  # a retried create is not a conflict
+            conflicts.setdefault(name, []).append(record_id)
+    if conflicts:
+        raise PushConflict(
+            _("Some records changed on the server since your last pull. Pull, then push again."),
+            extra={"conflicts": {t: sorted(ids) for t, ids in conflicts.items()}},
+        )
+
+
+def _apply(table: SyncTable, user: User, lists: dict[str, list[Any]], result: PushResult) -> None:
+    existing = _visible_by_id(
+        table, user, [r["id"] for r in lists["created"] + lists["updated"]] + lists["deleted"]
+    )
+    for raw in lists["created"]:
+        obj = existing.get(raw["id"])
+        if obj is not None and table.same_content(obj, raw):
+            continue  # the retry of a push whose answer was lost
+        _run(
+            result,
+            table,
+            raw["id"],
+            lambda raw=raw, obj=obj: (
+                table.update(user, obj, raw) if obj else table.create(user, raw)
+            ),
+        )
+    for raw in lists["updated"]:
+        obj = existing.get(raw["id"])
+        if obj is None:
+            _run(result, table, raw["id"], lambda raw=raw: table.create(user, raw))
+        else:
+            _run(result, table, raw["id"], lambda raw=raw, obj=obj: table.update(user, obj, raw))
+    for record_id in lists["deleted"]:
+        obj = existing.get(record_id)
+        if obj is None:
+            continue  # unknown or already gone: deleting it again changes nothing
+        _run(result, table, record_id, lambda obj=obj: table.delete(user, obj))
+
+
+def _run(result: PushResult, table: SyncTable, record_id: str, apply: Any) -> None:
+    try:
+        with transaction.atomic():  # a savepoint: a rejected record leaves nothing behind
+            apply()
+    except Rejected as exc:
+        result.reject(table.name, record_id, exc.code, exc.message)
+    except DomainError as exc:
+        result.reject(table.name, record_id, exc.code, str(exc.message))
+    except IntegrityError:
+        # Ids are unique per table and never reused: this one belongs to a record the user
+        # cannot see, or breaks another rule the database keeps.
+        result.reject(
+            table.name, record_id, "id_taken", _("This id is already used by another record.")
+        )
+
+
+def parse_migration(value: str | None) -> Any:
+    if not value or value == "null":
+        return None
+    try:
+        return json.loads(value)
+    except ValueError as exc:
+        raise DomainError(
+            _("migration must be JSON."), field="query.migration", status=422
+        ) from exc
+
+
+def tombstone_days() -> int:
+    return int(getattr(settings, "IMPULSA_SYNC_TOMBSTONE_DAYS", 180))
