@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from backend.demo import finance, people, training, ventures
+from backend.demo import finance, fund, people, training, ventures
 
 SCALES = {"tiny": 6, "demo": 40}
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             programmes, SCALES[options["scale"]], seed=options["seed"]
         )
         # Each domain seeds its own records, in dependency order; each is idempotent.
-        for domain in (ventures, training, finance):
+        for domain in (ventures, training, finance, fund):
             domain.seed(scale=options["scale"], rng=random.Random(options["seed"]))
         self.stdout.write(f"Demo data ready ({created} new participants).")
         if options["print_logins"]:

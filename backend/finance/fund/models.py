@@ -1,0 +1,193 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from backend.lib.geography import CURRENCY_CHOICES
+
+
+class Fund(models.Model):
+    """A programme's seed-capital fund, in one currency. Its balance comes from its ledger."""
+
+    programme = models.OneToOneField(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="fund"
+    )
+    slug = models.SlugField(_("public address"), unique=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    goal = models.DecimalField(_("goal"), max_digits=14, decimal_places=2)
+    title = models.CharField(_("title"), max_length=140)
+    story_es = models.TextField(_("story (Spanish)"))
+    story_en = models.TextField(_("story (English)"))
+    story_pt = models.TextField(_("story (Portuguese)"))
+    suggested_amounts = models.JSONField(_("suggested amounts"), default=list)
+    min_donation = models.DecimalField(_("smallest donation"), max_digits=12, decimal_places=2)
+    max_donation = models.DecimalField(_("largest donation"), max_digits=12, decimal_places=2)
+    is_open = models.BooleanField(_("accepting donations"), default=True)
+
+    class Meta:
+        verbose_name = _("seed-capital fund")
+        verbose_name_plural = _("seed-capital funds")
+        constraints = [
+            models.CheckConstraint(condition=Q(goal__gt=0), name="fund_goal_positive"),
+            models.CheckConstraint(
+                condition=Q(min_donation__gt=0) & Q(max_donation__gte=models.F("min_donation")),
+                name="fund_donation_bounds",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def story_for(self, language: str) -> str:
+        if language.startswith("pt"):
+            return self.story_pt
+        return self.story_en if language.startswith("en") else self.story_es
+
+
+class Donation(models.Model):
+    """One gift through Stripe Checkout. Its money enters the fund ledger only when paid."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for payment")
+        PROCESSING = "processing", _("Payment processing")
+        PAID = "paid", _("Paid")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+        REFUNDED = "refunded", _("Refunded")
+        DISPUTED = "disputed", _("Disputed")
+        FAILED = "failed", _("Payment failed")
+        EXPIRED = "expired", _("Expired")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="donations")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    anonymous = models.BooleanField(_("anonymous"), default=True)
+    giver_name = models.CharField(_("name"), max_length=120, blank=True)
+    giver_email = models.EmailField(_("email"), blank=True)
+    language = models.CharField(max_length=5, default="es")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    paid = models.BooleanField(default=False)
+    amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal(0))
+    disputed = models.BooleanField(default=False)
+    stripe_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    stripe_payment_intent = models.CharField(max_length=255, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    receipt_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="donation_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount_refunded__gte=0) & Q(amount_refunded__lte=models.F("amount")),
+                name="donation_refund_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} · {self.get_status_display()}"
+
+
+class Grant(models.Model):
+    class Status(models.TextChoices):
+        GRANTED = "granted", _("Granted")
+        DISBURSED = "disbursed", _("Disbursed")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="grants")
+    venture = models.ForeignKey("ventures.Venture", on_delete=models.PROTECT, related_name="grants")
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.GRANTED)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    disbursed_at = models.DateTimeField(null=True, blank=True)
+    disbursed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    disbursement_reference = models.CharField(
+        _("disbursement reference"), max_length=120, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        ordering = ["-granted_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} → {self.venture_id}"
+
+
+class FundEntry(models.Model):
+    """The fund's own ledger. Money in is positive, money out negative; the balance is the sum.
+
+    `source` names what caused the entry (a Stripe charge's refund total, a grant...) under a
+    unique constraint, so a webhook delivered twice or out of order cannot count money twice.
+    """
+
+    class Kind(models.TextChoices):
+        DONATION = "donation", _("Donation")
+        REFUND = "refund", _("Refund")
+        DISPUTE = "dispute", _("Disputed payment")
+        DISPUTE_WON = "dispute_won", _("Dispute won")
+        CONTRIBUTION = "contribution", _("Institutional contribution")
+        GRANT = "grant", _("Grant")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=14, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    source = models.CharField(max_length=255, unique=True)
+    donation = models.ForeignKey(
+        Donation, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    grant = models.ForeignKey(
+        Grant, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    funder = models.ForeignKey("programmes.Funder", on_delete=models.PROTECT, null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fund ledger entry")
+        verbose_name_plural = _("fund ledger entries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["donation", "contribution", "dispute_won"]) & Q(amount__gt=0)
+                )
+                | (Q(kind__in=["refund", "dispute", "grant"]) & Q(amount__lt=0)),
+                name="fund_entry_sign_matches_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount}"
+
+
+class StripeEvent(models.Model):
+    """Every Stripe event id once, stored in the same transaction as its effect."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+    payload = models.JSONField()
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
