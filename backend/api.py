@@ -193,6 +193,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _mount_routers() -> None:
     from backend.accounts.api import router as accounts_router
     from backend.finance.api import router as finance_router
+    from backend.finance.fund.api import router as fund_router
     from backend.lib.api import router as core_router
     from backend.programmes.api import router as programmes_router
     from backend.sync.api import router as sync_router
@@ -206,6 +207,7 @@ def _mount_routers() -> None:
     api.add_router("/", ventures_router)
     api.add_router("/", training_router)
     api.add_router("/", finance_router)
+    api.add_router("/", fund_router)
     api.add_router("/", sync_router)
 
 

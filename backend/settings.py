@@ -6,6 +6,7 @@ host stops start-up with a clear message rather than running insecurely.
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "backend.ventures",
     "backend.training",
     "backend.finance",
+    "backend.finance.fund",
     "backend.demo",
 ]
 
@@ -150,6 +152,12 @@ else:
                     "PRAGMA cache_size=-32000;"
                     "PRAGMA temp_store=MEMORY;"
                 ),
+            },
+            # Tests use a file too, not shared-cache memory: concurrency tests need SQLite's
+            # real locking (WAL, busy timeout), which in-memory shared cache does not have.
+            # One file per test process, so parallel runs never share one.
+            "TEST": {
+                "NAME": str(Path(tempfile.gettempdir()) / f"impulsa-test-{os.getpid()}.sqlite3")
             },
         }
     }
@@ -360,5 +368,20 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("IMPULSA_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
+
+# --- Disclosure control ---------------------------------------------------------------------
+# Counts from 1 to K-1 are never shown to donor viewers. K may be raised, never set below 3.
+IMPULSA_DISCLOSURE_K = envint("IMPULSA_DISCLOSURE_K", 5)
+if IMPULSA_DISCLOSURE_K < 3:
+    raise ImproperlyConfigured("IMPULSA_DISCLOSURE_K must be 3 or more.")
+
+# --- Payments ------------------------------------------------------------------------------
+# Without both keys the fund pages say plainly that online giving is not set up.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("backend.ventures.urls")),
     path("", include("backend.training.urls")),
     path("", include("backend.finance.urls")),
+    path("", include("backend.finance.fund.urls")),
     path(
         "programmes/<int:programme_id>/participants/",
         programme_views.participants,
