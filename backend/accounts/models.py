@@ -3,6 +3,8 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,9 +60,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
+            # E.164 shape without REGEXP, so plain SQLite tools can check the file too; the
+            # digits themselves are checked by accounts.phones before anything is stored.
             models.CheckConstraint(
                 condition=models.Q(phone__isnull=True)
-                | models.Q(phone__regex=r"^\+[1-9][0-9]{6,14}$"),
+                | (
+                    models.Q(phone__startswith="+")
+                    & GreaterThanOrEqual(Length("phone"), 8)
+                    & LessThanOrEqual(Length("phone"), 16)
+                ),
                 name="user_phone_e164",
             ),
         ]
