@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "backend.training",
     "backend.finance",
     "backend.finance.fund",
+    "backend.outcomes",
     "backend.demo",
 ]
 
