@@ -195,6 +195,7 @@ def _mount_routers() -> None:
     from backend.finance.api import router as finance_router
     from backend.finance.fund.api import router as fund_router
     from backend.lib.api import router as core_router
+    from backend.outcomes.api import router as outcomes_router
     from backend.programmes.api import router as programmes_router
     from backend.sync.api import router as sync_router
     from backend.training.api import router as training_router
@@ -209,6 +210,7 @@ def _mount_routers() -> None:
     api.add_router("/", finance_router)
     api.add_router("/", fund_router)
     api.add_router("/", sync_router)
+    api.add_router("/", outcomes_router)
 
 
 _mount_routers()

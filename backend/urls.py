@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("backend.training.urls")),
     path("", include("backend.finance.urls")),
     path("", include("backend.finance.fund.urls")),
+    path("", include("backend.outcomes.urls")),
     path(
         "programmes/<int:programme_id>/participants/",
         programme_views.participants,

@@ -14,7 +14,7 @@ Every figure that reaches a donor (API, dashboard, PDF, CSV, XLSX) passes throug
 Managers and admins get the same tables unsuppressed, marked as such.
 """
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -38,13 +38,13 @@ class Table:
     `suppressed` holds the keys withheld from donors; totals use the key TOTAL on their axis.
     """
 
-    cells: dict[tuple[Hashable, Hashable], int]
-    rows: list[Hashable]
-    cols: list[Hashable]
+    cells: dict[tuple[str, str], int]
+    rows: list[str]
+    cols: list[str]
     with_totals: bool = True
-    suppressed: set[tuple[Hashable, Hashable]] = field(default_factory=set)
+    suppressed: set[tuple[str, str]] = field(default_factory=set)
 
-    def value(self, row: Hashable, col: Hashable) -> int:
+    def value(self, row: str, col: str) -> int:
         if row == TOTAL and col == TOTAL:
             return sum(self.cells.values())
         if row == TOTAL:
@@ -53,13 +53,13 @@ class Table:
             return sum(self.cells.get((row, c), 0) for c in self.cols)
         return self.cells.get((row, col), 0)
 
-    def display(self, row: Hashable, col: Hashable) -> int | None:
+    def display(self, row: str, col: str) -> int | None:
         """The value a donor sees: None where suppressed."""
         return None if (row, col) in self.suppressed else self.value(row, col)
 
-    def lines(self) -> list[list[tuple[Hashable, Hashable]]]:
+    def lines(self) -> list[list[tuple[str, str]]]:
         """Every row and column of the table, each with its total as the last key."""
-        out = []
+        out: list[list[tuple[str, str]]] = []
         all_rows = [*self.rows, TOTAL] if self.with_totals else self.rows
         all_cols = [*self.cols, TOTAL] if self.with_totals else self.cols
         if not self.with_totals:
@@ -100,7 +100,7 @@ def suppress_table(table: Table, k: int) -> Table:
     return table
 
 
-def recoverable_cells(table: Table) -> list[tuple[Hashable, Hashable]]:
+def recoverable_cells(table: Table) -> list[tuple[str, str]]:
     """Suppressed cells that a reader could work out from one line's shown total: none, if the
     suppression is sound. (Used by the tests, and cheap enough to assert in production.)"""
     found = []

@@ -1,0 +1,132 @@
+"""CSV (with an HXL hashtag row), XLSX and PDF of a snapshot, all from its stored data."""
+
+import csv
+import io
+from typing import Any
+
+from django.utils import translation
+
+from backend.lib.pdf import render_pdf
+
+from .charts import bar_chart_svg
+from .definitions import DEFINITIONS, DIMENSION_NAMES, HXL, NAMES, label
+
+
+def rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per indicator and breakdown cell, totals included."""
+    dims = data["params"]["breakdown"]
+    out = []
+    for ind in data["indicators"]:
+        for cell in ind["table"]["cells"]:
+            values = {}
+            if len(dims) >= 1:
+                values[dims[0]] = cell["row"]
+            if len(dims) == 2:
+                values[dims[1]] = cell["col"]
+            out.append(
+                {
+                    "indicator_code": ind["code"],
+                    "indicator_name": str(NAMES[ind["code"]]),
+                    "period_start": data["params"]["period_start"],
+                    "period_end": data["params"]["period_end"],
+                    **values,
+                    "value": "" if cell["value"] is None else cell["value"],
+                    "display": cell["display"],
+                    "suppressed": "yes" if cell["value"] is None else "no",
+                }
+            )
+    return out
+
+
+def to_csv(data: dict[str, Any], language: str) -> str:
+    dims = data["params"]["breakdown"]
+    columns = [
+        "indicator_code",
+        "indicator_name",
+        "period_start",
+        "period_end",
+        *dims,
+        "value",
+        "display",
+        "suppressed",
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    with translation.override(language):
+        writer.writerow(columns)
+        writer.writerow([HXL[c] for c in columns])
+        for row in rows(data):
+            writer.writerow([row.get(c, "") for c in columns])
+    return buffer.getvalue()
+
+
+def to_xlsx(data: dict[str, Any], language: str) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    dims = data["params"]["breakdown"]
+    with translation.override(language):
+        for ind in data["indicators"]:
+            sheet = workbook.create_sheet(ind["code"])
+            sheet.append([str(NAMES[ind["code"]])])
+            sheet.append([str(DEFINITIONS[ind["code"]])])
+            sheet.append([])
+            header = [str(DIMENSION_NAMES.get(d, d)) for d in dims] or [""]
+            cols = ind["table"]["cols"]
+            sheet.append([*header[:1], *[label(c) for c in cols]])
+            by_key = {(c["row"], c["col"]): c for c in ind["table"]["cells"]}
+            for r in ind["table"]["rows"]:
+                sheet.append([label(r), *[_xlsx_value(by_key[(r, c)]) for c in cols]])
+            for key, value in ind["details"].items():
+                sheet.append([])
+                sheet.append([key, str(value)])
+            if data["suppressed"]:
+                sheet.append([])
+                sheet.append([_suppression_note(data["k"])])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _xlsx_value(cell: dict[str, Any]) -> Any:
+    return cell["display"] if cell["value"] is None else cell["value"]
+
+
+def _suppression_note(k: int) -> str:
+    from django.utils.translation import gettext as _
+
+    return _(
+        "Counts from 1 to %(k1)s are shown as <%(k)s, and where a total is shown a second cell is "
+        "withheld so that no hidden count can be worked out. Money totals from fewer than %(k)s "
+        "ventures, or dominated by two of them, are withheld."
+    ) % {"k": k, "k1": k - 1}
+
+
+def to_pdf(data: dict[str, Any], language: str) -> bytes:
+    indicators = []
+    with translation.override(language):
+        for ind in data["indicators"]:
+            chart_rows = [r for r in ind["table"]["rows"] if r != "__total__"]
+            col = ind["table"]["cols"][-1]
+            by_key = {(c["row"], c["col"]): c for c in ind["table"]["cells"]}
+            bars = [(label(r), by_key[(r, col)]["value"]) for r in chart_rows]
+            indicators.append(
+                {
+                    **ind,
+                    "name": NAMES[ind["code"]],
+                    "definition": DEFINITIONS[ind["code"]],
+                    "chart": bar_chart_svg(bars) if len(bars) > 1 else "",
+                    "grid": [
+                        {
+                            "label": label(r),
+                            "cells": [by_key[(r, c)]["display"] for c in ind["table"]["cols"]],
+                        }
+                        for r in ind["table"]["rows"]
+                    ],
+                    "col_labels": [label(c) for c in ind["table"]["cols"]],
+                }
+            )
+        note = _suppression_note(data["k"]) if data["suppressed"] else ""
+    context = {"data": data, "indicators": indicators, "note": note}
+    return render_pdf("outcomes/report.html", context, language=language)

@@ -1,0 +1,44 @@
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+from backend.accounts.schemas import StrictIn
+
+Dimension = Literal["sex", "age_band", "population_group", "country", "region", "disability"]
+
+
+class M2In(StrictIn):
+    design: Literal["calendar", "training"] = "calendar"
+    baseline_start: dt.date | None = None
+    baseline_end: dt.date | None = None
+    followup_start: dt.date | None = None
+    followup_end: dt.date | None = None
+    window_months: int = Field(3, ge=1, le=24)
+    offset_months: int = Field(1, ge=0, le=24)
+    min_weeks: int = Field(4, ge=1, le=52)
+    tolerance: Decimal = Field(
+        Decimal("0.05"), ge=0, le=Decimal("0.5"), max_digits=4, decimal_places=3
+    )
+
+
+class ReportIn(StrictIn):
+    programme_ids: list[int] = Field(..., min_length=1, max_length=50)
+    period_start: dt.date
+    period_end: dt.date
+    breakdown: list[Dimension] = Field(default_factory=list, max_length=2)
+    m2: M2In
+
+
+class SnapshotOut(Schema):
+    id: uuid.UUID
+    status: str
+    progress: int
+    suppressed: bool
+    k: int
+    requested_at: dt.datetime
+    finished_at: dt.datetime | None
+    params: dict[str, Any]
+    data: dict[str, Any] | None

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("reports/", views.reports_home, name="reports"),
+    path("reports/<uuid:snapshot_id>/", views.report_detail, name="report_detail"),
+    path("reports/<uuid:snapshot_id>/report.<str:fmt>", views.report_export, name="report_export"),
+]

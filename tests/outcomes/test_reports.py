@@ -1,0 +1,156 @@
+"""Report snapshots through the API and the portal: access, suppression, exports agree."""
+
+import csv
+import io
+from typing import Any
+
+import pypdf
+import pytest
+from openpyxl import load_workbook
+
+from backend.outcomes.models import ReportSnapshot
+from tests.conftest import ApiClient, World
+
+BODY = {
+    "period_start": "2026-01-01",
+    "period_end": "2026-09-30",
+    "breakdown": ["sex"],
+    "m2": {
+        "design": "calendar",
+        "baseline_start": "2026-01-01",
+        "baseline_end": "2026-02-28",
+        "followup_start": "2026-07-01",
+        "followup_end": "2026-08-31",
+    },
+}
+
+
+def ask(api: ApiClient, programme_id: int, capture: Any, **extra: Any) -> Any:
+    with capture(execute=True):
+        resp = api.post("reports", {**BODY, "programme_ids": [programme_id], **extra})
+    return resp
+
+
+def test_manager_gets_unsuppressed_figures(
+    world: World, m2_world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    resp = ask(ApiClient(world.manager), world.programme_a.pk, django_capture_on_commit_callbacks)
+    assert resp.status_code == 202, resp.content
+    snapshot = ApiClient(world.manager).get(f"reports/{resp.json()['id']}").json()
+    assert snapshot["status"] == "done"
+    assert snapshot["suppressed"] is False
+    m2 = next(i for i in snapshot["data"]["indicators"] if i["code"] == "M2")
+    assert m2["table"]["total"] == 3
+    assert {c["row"]: c["value"] for c in m2["table"]["cells"]} == {
+        "female": 2,
+        "male": 1,
+        "__total__": 3,
+    }
+
+
+def test_donor_gets_suppressed_figures(
+    world: World, m2_world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    resp = ask(ApiClient(world.donor), world.programme_a.pk, django_capture_on_commit_callbacks)
+    snapshot = ApiClient(world.donor).get(f"reports/{resp.json()['id']}").json()
+    assert snapshot["suppressed"] is True
+    for ind in snapshot["data"]["indicators"]:
+        for cell in ind["table"]["cells"]:
+            assert cell["value"] is None or not 0 < cell["value"] < 5, (ind["code"], cell)
+    m2 = next(i for i in snapshot["data"]["indicators"] if i["code"] == "M2")
+    assert m2["table"]["total"] is None  # 3 ventures: withheld
+    assert m2["details"]["classes"] == {
+        "improved": None,
+        "maintained": None,
+        "declined": None,
+        "insufficient_data": None,
+    }
+
+
+def test_donor_of_another_funder_gets_404(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    resp = ask(
+        ApiClient(world.other_donor), world.programme_a.pk, django_capture_on_commit_callbacks
+    )
+    assert resp.status_code == 404
+    assert not ReportSnapshot.objects.exists()
+    resp = ask(ApiClient(world.donor), world.programme_b.pk, django_capture_on_commit_callbacks)
+    assert resp.status_code == 404
+
+
+def test_snapshot_belongs_to_its_requester(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    resp = ask(ApiClient(world.manager), world.programme_a.pk, django_capture_on_commit_callbacks)
+    assert ApiClient(world.donor).get(f"reports/{resp.json()['id']}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"breakdown": ["sex", "age_band", "region"]}, "breakdown"),
+        ({"breakdown": ["shoe_size"]}, "breakdown"),
+        ({"period_end": "2025-01-01"}, "period_end"),
+        ({"m2": {"design": "calendar"}}, "m2"),
+    ],
+)
+def test_bad_requests_say_where(
+    world: World, change: dict[str, Any], field: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    resp = ask(
+        ApiClient(world.manager), world.programme_a.pk, django_capture_on_commit_callbacks, **change
+    )
+    assert resp.status_code == 422
+    assert field in str(resp.json()["error"]["fields"][0]["loc"])
+    assert not ReportSnapshot.objects.exists()
+
+
+def test_pdf_csv_json_carry_the_same_figures(
+    world: World, m2_world: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    resp = ask(ApiClient(world.manager), world.programme_a.pk, django_capture_on_commit_callbacks)
+    snapshot_id = resp.json()["id"]
+    data = ApiClient(world.manager).get(f"reports/{snapshot_id}").json()["data"]
+    client.force_login(world.manager)
+    csv_text = client.get(f"/reports/{snapshot_id}/report.csv").content.decode()
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    assert rows[1][:4] == ["#indicator+code", "#indicator+name", "#date+start", "#date+end"]
+    assert "#sex" in rows[1]
+    totals_csv = {r[0]: r[-3] for r in rows[2:] if r[4] == "__total__"}
+    totals_json = {i["code"]: str(i["table"]["total"]) for i in data["indicators"]}
+    assert totals_csv == totals_json
+    pdf = client.get(f"/reports/{snapshot_id}/report.pdf").content
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    for code in totals_json:
+        assert code in text
+    headline = text.split("Definiciones")[0]
+    for total in totals_json.values():
+        assert total in headline
+    workbook = load_workbook(io.BytesIO(client.get(f"/reports/{snapshot_id}/report.xlsx").content))
+    assert workbook.sheetnames == ["REACH", "M1", "M2", "M3", "M4", "M5", "M6"]
+
+
+def test_dashboard_makes_and_shows_a_report(
+    world: World, m2_world: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(world.manager)
+    assert client.get("/reports/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(
+            "/reports/",
+            {
+                "programme_ids": [world.programme_a.pk],
+                "period_start": "2026-01-01",
+                "period_end": "2026-09-30",
+                "dim1": "sex",
+                "baseline_start": "2026-01-01",
+                "baseline_end": "2026-02-28",
+                "followup_start": "2026-07-01",
+                "followup_end": "2026-08-31",
+            },
+        )
+    assert resp.status_code == 302
+    page = client.get(resp["Location"]).content.decode()
+    assert 'id="ind-M2"' in page
+    assert "<svg" in page
