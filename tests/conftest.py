@@ -79,17 +79,24 @@ def consent(user: User, notice: ConsentNotice) -> None:
 @pytest.fixture
 def world(db: Any) -> World:
     notice = ConsentNotice.objects.create(
-        version="test-1", text_es="Aviso", text_en="Notice", text_pt="Aviso pt",
+        version="test-1",
+        text_es="Aviso",
+        text_en="Notice",
+        text_pt="Aviso pt",
         purposes=["programme_delivery", "anonymous_statistics"],
-    )  # fmt: skip
+    )
     a, b = make_programme("prog-a"), make_programme("prog-b", country="CO")
     f1 = Funder.objects.create(code="f1", name="Funder One")
     f2 = Funder.objects.create(code="f2", name="Funder Two")
     for funder, programme in ((f1, a), (f2, b)):
         Funding.objects.create(
-            funder=funder, programme=programme, amount=Decimal("1000.00"), currency="USD",
-            period_start=dt.date(2025, 1, 1), period_end=dt.date(2026, 12, 31),
-        )  # fmt: skip
+            funder=funder,
+            programme=programme,
+            amount=Decimal("1000.00"),
+            currency="USD",
+            period_start=dt.date(2025, 1, 1),
+            period_end=dt.date(2026, 12, 31),
+        )
     users = {
         "participant_a": make_user(phone="+51987000101"),
         "participant_b": make_user(phone="+51987000102"),

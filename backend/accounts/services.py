@@ -198,10 +198,18 @@ def profile_dict(profile: ParticipantProfile | None) -> dict[str, Any] | None:
     if profile is None:
         return None
     fields = [
-        "display_name", "sex", "birth_year", "nationality", "population_group", "country",
-        "region", *WASHINGTON_GROUP_FIELDS, "education_level", "id_document_type",
+        "display_name",
+        "sex",
+        "birth_year",
+        "nationality",
+        "population_group",
+        "country",
+        "region",
+        *WASHINGTON_GROUP_FIELDS,
+        "education_level",
+        "id_document_type",
         "gender_identity",
-    ]  # fmt: skip
+    ]
     out: dict[str, Any] = {
         f: (getattr(profile, f) if getattr(profile, f) != "" else None) for f in fields
     }
@@ -259,9 +267,14 @@ def erase_identity(*, user: User, request: ErasureRequest | None = None) -> None
     Authenticator.objects.filter(user=user).delete()
     end_sessions(user)
     User.objects.filter(pk=user.pk).update(
-        email=None, phone=None, phone_verified=False, password=make_password(None), is_active=False,
-        is_staff=False, is_superuser=False,
-    )  # fmt: skip
+        email=None,
+        phone=None,
+        phone_verified=False,
+        password=make_password(None),
+        is_active=False,
+        is_staff=False,
+        is_superuser=False,
+    )
     if request is not None:
         ErasureRequest.objects.filter(pk=request.pk).update(
             status=ErasureRequest.Status.DONE, completed_at=timezone.now()

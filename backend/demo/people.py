@@ -62,22 +62,50 @@ class ProgrammeSpec:
 
 PROGRAMMES = [
     ProgrammeSpec(
-        "co-bogota-cucuta", "Emprende sin fronteras: Bogotá y Cúcuta", "Fundación Puentes (sample)",
-        "CO", ("CO-DC", "CO-NSA"), "COP", "America/Bogota", ("sida", "eu"), "+573005",
+        "co-bogota-cucuta",
+        "Emprende sin fronteras: Bogotá y Cúcuta",
+        "Fundación Puentes (sample)",
+        "CO",
+        ("CO-DC", "CO-NSA"),
+        "COP",
+        "America/Bogota",
+        ("sida", "eu"),
+        "+573005",
     ),
     ProgrammeSpec(
-        "pe-lima", "Inclusión económica: Lima Metropolitana", "Asociación Horizonte (sample)",
-        "PE", ("PE-LMA", "PE-CAL"), "PEN", "America/Lima", ("usaid", "aecid"), "+51987",
+        "pe-lima",
+        "Inclusión económica: Lima Metropolitana",
+        "Asociación Horizonte (sample)",
+        "PE",
+        ("PE-LMA", "PE-CAL"),
+        "PEN",
+        "America/Lima",
+        ("usaid", "aecid"),
+        "+51987",
     ),
     ProgrammeSpec(
-        "pe-piura-tacna", "Negocios que crecen: Piura y Tacna", "Asociación Horizonte (sample)",
-        "PE", ("PE-PIU", "PE-TAC"), "PEN", "America/Lima", ("aecid", "ircc"), "+51986",
+        "pe-piura-tacna",
+        "Negocios que crecen: Piura y Tacna",
+        "Asociación Horizonte (sample)",
+        "PE",
+        ("PE-PIU", "PE-TAC"),
+        "PEN",
+        "America/Lima",
+        ("aecid", "ircc"),
+        "+51986",
     ),
     ProgrammeSpec(
-        "ec-quito", "Quito emprende", "Red Andina de Apoyo (sample)",
-        "EC", ("EC-P",), "USD", "America/Guayaquil", ("eu", "ircc"), "+593991",
+        "ec-quito",
+        "Quito emprende",
+        "Red Andina de Apoyo (sample)",
+        "EC",
+        ("EC-P",),
+        "USD",
+        "America/Guayaquil",
+        ("eu", "ircc"),
+        "+593991",
     ),
-]  # fmt: skip
+]
 
 # (email, role description, TOTP secret or None). Secrets are fixed so the README can say how
 # to add them to an authenticator app; they protect only fictional demo data.
