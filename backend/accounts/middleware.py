@@ -1,3 +1,4 @@
+import json
 from collections.abc import Callable
 
 from django.conf import settings
@@ -49,3 +50,33 @@ class AbsoluteSessionLifetimeMiddleware:
                 if not request.path.startswith(("/api/", "/_allauth/")):
                     return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+RATE_LIMIT_CODES = {"too_many_login_attempts", "too_many_requests", "rate_limited"}
+
+
+class HeadlessRateLimitStatusMiddleware:
+    """allauth's app API reports a rate limit as a 400 form error; clients expect 429.
+
+    The body stays as allauth wrote it (the message is already in the caller's language); only
+    the status changes, with a Retry-After hint, so the app can back off instead of showing a
+    validation error.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 400 and request.path.startswith("/_allauth/"):
+            try:
+                body = json.loads(response.content)
+            except ValueError:
+                return response
+            codes = {e.get("code") for e in body.get("errors", []) if isinstance(e, dict)}
+            if codes & RATE_LIMIT_CODES:
+                body["status"] = 429
+                response.content = json.dumps(body).encode()
+                response.status_code = 429
+                response["Retry-After"] = "60"
+        return response

@@ -1,5 +1,161 @@
+"""Demo ventures with 18 months of books ending this month.
+
+Each venture's sales dip through a crisis quarter; most recover and a few do not. Payment
+methods follow each country (cash first; Yape and Plin in Peru, Nequi and Daviplata in
+Colombia), and some sales are on customer credit, mostly repaid a few weeks later.
+
+Idempotent: a participant's demo venture is found by owner and name, and a venture that exists
+is left as it is. Entries are bulk-inserted and the rollups rebuilt once, which is what the
+services would have produced one entry at a time.
+"""
+
+import datetime as dt
 import random
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from backend.accounts.models import ParticipantProfile, User
+from backend.programmes.models import Programme, Role
+from backend.ventures.models import LedgerEntry, Venture
+from backend.ventures.services import rebuild_rollups
+
+VENTURES_PER_PROGRAMME = {"tiny": 1, "demo": 3}
+SALES_PER_WEEK = {"tiny": 1, "demo": 4}
+MONTHS = 18
+CRISIS = (6, 7, 8)  # months (0 = the oldest) of the crisis quarter
+
+IDEAS = [
+    ("Arepas y empanadas {n}", "I", "informal"),
+    ("Peluquería {n}", "S", "informal"),
+    ("Costura y arreglos {n}", "C", "tax_registered"),
+    ("Bodega {n}", "G", "tax_registered"),
+    ("Delivery en moto {n}", "H", "informal"),
+    ("Repostería {n}", "I", "company"),
+]
+# Typical sale per currency, in units of the currency.
+TICKET = {"PEN": Decimal("28"), "COP": Decimal("32000"), "USD": Decimal("9")}
+METHODS: dict[str, list[tuple[str, str, int]]] = {
+    "PE": [("cash", "", 58), ("mobile_wallet", "yape", 20), ("mobile_wallet", "plin", 8),
+           ("bank_transfer", "", 4), ("card", "", 3), ("customer_credit", "", 7)],
+    "CO": [("cash", "", 60), ("mobile_wallet", "nequi", 17), ("mobile_wallet", "daviplata", 9),
+           ("bank_transfer", "", 4), ("card", "", 3), ("customer_credit", "", 7)],
+    "EC": [("cash", "", 74), ("bank_transfer", "", 12), ("card", "", 5),
+           ("customer_credit", "", 9)],
+}  # fmt: skip
+EXPENSES = ["stock", "stock", "supplies", "transport", "rent", "utilities"]
 
 
 def seed(*, scale: str, rng: random.Random) -> None:
-    """Demo data of the ventures app (filled in with the app)."""
+    created: list[int] = []
+    for programme in Programme.objects.filter(code__in=_demo_codes()).order_by("code"):
+        owners = (
+            User.objects.filter(
+                memberships__programme=programme, memberships__role=Role.PARTICIPANT
+            )
+            .order_by("id")
+            .distinct()[: VENTURES_PER_PROGRAMME[scale]]
+        )
+        for index, owner in enumerate(owners):
+            with transaction.atomic():
+                venture = _venture(programme, owner, index, rng)
+                if venture is not None:
+                    # The last venture of each programme does not recover from the crisis.
+                    recovers = index < VENTURES_PER_PROGRAMME[scale] - 1 or scale == "tiny"
+                    _books(venture, rng, SALES_PER_WEEK[scale], recovers=recovers)
+                    created.append(venture.pk)
+    if created:
+        rebuild_rollups(venture_ids=created)
+
+
+def _demo_codes() -> list[str]:
+    return ["co-bogota-cucuta", "pe-lima", "pe-piura-tacna", "ec-quito"]
+
+
+def _venture(programme: Programme, owner: User, index: int, rng: random.Random) -> Venture | None:
+    pattern, sector, formalisation = IDEAS[(owner.pk + index) % len(IDEAS)]
+    display = ParticipantProfile.objects.filter(user=owner).values_list("display_name", flat=True)
+    first_name = (display.first() or "").split(" ")[0] or f"#{owner.pk}"
+    name = pattern.format(n=first_name)
+    if Venture.objects.filter(owner=owner, programme=programme).exists():
+        return None
+    today = _today(programme)
+    return Venture.objects.create(
+        owner=owner,
+        programme=programme,
+        name=name,
+        sector=sector,
+        country=programme.country,
+        region=(programme.regions or [""])[index % max(len(programme.regions), 1)],
+        currency=programme.currency,
+        formalisation=formalisation,
+        started_on=_month_start(today, MONTHS + 2 + rng.randint(0, 6)),
+    )
+
+
+def _today(programme: Programme) -> dt.date:
+    return timezone.localdate(timezone=ZoneInfo(programme.time_zone))
+
+
+def _month_start(today: dt.date, months_back: int) -> dt.date:
+    year, month = divmod(today.year * 12 + today.month - 1 - months_back, 12)
+    return dt.date(year, month + 1, 1)
+
+
+def _level(month: int, recovers: bool) -> float:
+    """Sales level relative to before the crisis: a dip, then recovery (or not)."""
+    if month < CRISIS[0]:
+        return 1.0 + 0.01 * month
+    if month in CRISIS:
+        return 0.5
+    return min(1.0 + 0.03 * (month - CRISIS[-1]), 1.25) if recovers else 0.6
+
+
+def _books(venture: Venture, rng: random.Random, per_week: int, *, recovers: bool) -> None:
+    today = _today(venture.programme)
+    first = _month_start(today, MONTHS - 1)
+    methods = METHODS.get(venture.country, METHODS["EC"])
+    ticket = TICKET.get(venture.currency, Decimal("10"))
+    places = 0 if venture.currency == "COP" else 2
+    entries: list[LedgerEntry] = []
+    now = timezone.now()
+
+    def add(kind: str, amount: float, day: dt.date, method: str, **extra: str) -> None:
+        value = Decimal(str(max(amount, 1))).quantize(Decimal(1).scaleb(-places))
+        # A few mistakes, voided; never a credit sale or repayment, so what is owed adds up.
+        voided = kind != "repayment" and method != "customer_credit" and rng.random() < 0.01
+        entries.append(
+            LedgerEntry(
+                id=f"demo-{venture.pk}-{len(entries)}", venture=venture, kind=kind,
+                amount=value, occurred_on=day, payment_method=method,
+                recorded_by=venture.owner, voided_at=now if voided else None,
+                voided_by=venture.owner if voided else None,
+                void_reason="Monto equivocado" if voided else "", **extra,
+            )
+        )  # fmt: skip
+
+    day = first
+    while day <= today:
+        month = (day.year - first.year) * 12 + day.month - first.month
+        level = _level(month, recovers)
+        week_sales = 0.0
+        for _ in range(max(1, round(per_week * level * rng.uniform(0.7, 1.3)))):
+            sale_day = min(day + dt.timedelta(days=rng.randint(0, 6)), today)
+            method, wallet, _w = rng.choices(methods, weights=[m[2] for m in methods])[0]
+            amount = float(ticket) * level * rng.uniform(0.4, 1.8)
+            week_sales += amount
+            add("sale", amount, sale_day, method, wallet=wallet)
+            repaid_on = sale_day + dt.timedelta(days=rng.randint(7, 25))
+            if method == "customer_credit" and rng.random() < 0.8 and repaid_on <= today:
+                add("repayment", amount, repaid_on, rng.choice(["cash", "cash", "bank_transfer"]))
+        add(
+            "expense",
+            week_sales * rng.uniform(0.45, 0.65),
+            day,
+            "cash",
+            category=rng.choice(EXPENSES),
+        )
+        day += dt.timedelta(days=7)
+    LedgerEntry.objects.bulk_create(entries)

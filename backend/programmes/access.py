@@ -5,12 +5,22 @@ Callers that get ``None`` back from an ``access_*`` function answer 404: an obje
 may not see looks exactly like one that does not exist.
 """
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.lib.errors import Forbidden
 
 from .models import DonorViewer, Membership, Programme, Role
+
+if TYPE_CHECKING:  # the domain apps sit above this one; their models are imported lazily
+    from backend.finance.fund.models import Grant
+    from backend.finance.models import SavingsGoal
+    from backend.training.models import Certificate, Cohort, CohortSession, Enrollment
+    from backend.ventures.models import LedgerEntry, Venture
 
 AnyUser = User | AnonymousUser
 
@@ -89,7 +99,8 @@ def requires_mfa(user: AnyUser) -> bool:
 def participants_visible_to(user: AnyUser) -> QuerySet[User]:
     """Participants whose profile the user may read.
 
-    Themselves; for managers, every participant of their programmes; never for donor viewers.
+    Themselves; for managers, every participant of their programmes; for trainers, the people
+    enrolled in their own cohorts; never for donor viewers.
     """
     if not user.is_authenticated:
         return User.objects.none()
@@ -98,7 +109,11 @@ def participants_visible_to(user: AnyUser) -> QuerySet[User]:
     managed = Membership.objects.filter(
         user=OuterRef("pk"), role=Role.PARTICIPANT, programme__in=managed_programmes(user)
     )
-    return User.objects.filter(Q(pk=user.pk) | Q(Exists(managed)))
+    from backend.training.models import Enrollment
+
+    # Trainers see the people enrolled in their own cohorts (callers show name and contact only).
+    trained = Enrollment.objects.filter(participant=OuterRef("pk"), cohort__trainers=user)
+    return User.objects.filter(Q(pk=user.pk) | Q(Exists(managed)) | Q(Exists(trained)))
 
 
 def access_participant(user: AnyUser, participant_id: int) -> User | None:
@@ -117,8 +132,197 @@ def access_report_programme(user: AnyUser, programme_id: int) -> Programme | Non
 # --- ventures -------------------------------------------------------------------------------
 # (rules for ventures, ledger entries, receipts and business records)
 
+
+def ventures_visible_to(user: AnyUser) -> "QuerySet[Venture]":
+    """Owners see their own ventures, managers those of their programmes, admins all.
+
+    Trainers and donor viewers never see a venture (donors read aggregates in reports).
+    """
+    from backend.ventures.models import Venture
+
+    if not user.is_authenticated:
+        return Venture.objects.none()
+    if is_admin(user):
+        return Venture.objects.all()
+    return Venture.objects.filter(
+        Q(owner=user) | Q(programme__in=managed_programmes(user).values("pk"))
+    )
+
+
+def access_venture(user: AnyUser, venture_id: int) -> "Venture | None":
+    return (
+        ventures_visible_to(user).select_related("programme", "owner").filter(pk=venture_id).first()
+    )
+
+
+def access_own_venture(user: AnyUser, venture_id: int) -> "Venture | None":
+    """The venture if the user owns it (only owners write). Visible but not owned: 403."""
+    venture = access_venture(user, venture_id)
+    if venture is not None and venture.owner_id != user.pk:
+        raise Forbidden(_("Only the owner of this venture can change it."), code="not_owner")
+    return venture
+
+
+def entries_visible_to(user: AnyUser) -> "QuerySet[LedgerEntry]":
+    from backend.ventures.models import LedgerEntry
+
+    return LedgerEntry.objects.filter(venture__in=ventures_visible_to(user).values("pk"))
+
+
+def access_entry(user: AnyUser, entry_id: str) -> "LedgerEntry | None":
+    return (
+        entries_visible_to(user)
+        .select_related("venture", "venture__programme")
+        .filter(pk=entry_id)
+        .first()
+    )
+
+
+def access_own_entry(user: AnyUser, entry_id: str) -> "LedgerEntry | None":
+    entry = access_entry(user, entry_id)
+    if entry is not None and entry.venture.owner_id != user.pk:
+        raise Forbidden(_("Only the owner of this venture can change it."), code="not_owner")
+    return entry
+
+
 # --- training -------------------------------------------------------------------------------
 # (rules for courses, cohorts, sessions, attendance, scores and certificates)
 
+
+def cohorts_visible_to(user: AnyUser) -> "QuerySet[Cohort]":
+    """Cohorts whose roster, sessions, attendance and scores the user may read and change.
+
+    Every cohort for admins; the cohorts of the programmes they manage; the cohorts they train.
+    Participants and donor viewers get none here (participants read their own enrollments).
+    """
+    from backend.training.models import Cohort
+
+    if is_admin(user):
+        return Cohort.objects.all()
+    if not user.is_authenticated:
+        return Cohort.objects.none()
+    trains = Cohort.trainers.through.objects.filter(cohort=OuterRef("pk"), user=user)
+    return Cohort.objects.filter(
+        Q(programme__in=managed_programmes(user).values("pk")) | Q(Exists(trains))
+    )
+
+
+def access_cohort(user: AnyUser, cohort_id: int) -> "Cohort | None":
+    return cohorts_visible_to(user).filter(pk=cohort_id).first()
+
+
+def may_manage_cohort(user: AnyUser, cohort: "Cohort") -> bool:
+    """Managers of the cohort's programme (and admins): enroll, revoke, change the cohort."""
+    return managed_programmes(user).filter(pk=cohort.programme_id).exists()
+
+
+def access_session(user: AnyUser, session_id: int) -> "CohortSession | None":
+    from backend.training.models import CohortSession
+
+    return (
+        CohortSession.objects.filter(cohort__in=cohorts_visible_to(user).values("pk"))
+        .select_related("cohort", "cohort__course", "cohort__programme")
+        .filter(pk=session_id)
+        .first()
+    )
+
+
+def enrollments_visible_to(user: AnyUser) -> "QuerySet[Enrollment]":
+    """Enrollments in cohorts the user may see as staff, plus the user's own."""
+    from backend.training.models import Enrollment
+
+    if not user.is_authenticated:
+        return Enrollment.objects.none()
+    if is_admin(user):
+        return Enrollment.objects.all()
+    return Enrollment.objects.filter(
+        Q(cohort__in=cohorts_visible_to(user).values("pk")) | Q(participant=user)
+    )
+
+
+def access_staff_enrollment(user: AnyUser, enrollment_id: int) -> "Enrollment | None":
+    """An enrollment the user may change (trainer of the cohort, manager, admin)."""
+    from backend.training.models import Enrollment
+
+    return (
+        Enrollment.objects.filter(cohort__in=cohorts_visible_to(user).values("pk"))
+        .select_related("cohort", "cohort__course", "cohort__programme", "participant")
+        .filter(pk=enrollment_id)
+        .first()
+    )
+
+
+def access_certificate(user: AnyUser, certificate_id: int) -> "Certificate | None":
+    """A certificate the user may download: the holder's own, or one of a visible cohort."""
+    from backend.training.models import Certificate
+
+    return (
+        Certificate.objects.filter(enrollment__in=enrollments_visible_to(user).values("pk"))
+        .select_related("enrollment", "enrollment__cohort", "enrollment__participant")
+        .filter(pk=certificate_id)
+        .first()
+    )
+
+
 # --- finance --------------------------------------------------------------------------------
 # (rules for lessons, progress, savings, the credit-cost tool and the provider directory)
+
+
+def finance_learner(user: AnyUser) -> bool:
+    """Lesson progress, quiz attempts and savings are kept for programme participants only."""
+    return participant_programmes(user).exists()
+
+
+def savings_goals_visible_to(user: AnyUser) -> "QuerySet[SavingsGoal]":
+    """A person's savings goals are theirs alone; staff see them only as aggregates."""
+    from backend.finance.models import SavingsGoal
+
+    if not user.is_authenticated:
+        return SavingsGoal.objects.none()
+    return SavingsGoal.objects.filter(user=user)
+
+
+def access_savings_goal(user: AnyUser, goal_id: int) -> "SavingsGoal | None":
+    """The caller's own goal with this id, else None (→ 404)."""
+    return savings_goals_visible_to(user).filter(pk=goal_id).first()
+
+
+def literacy_report_programmes(user: AnyUser) -> QuerySet[Programme]:
+    """Programmes whose literacy and savings aggregates the user may read, unsuppressed."""
+    return managed_programmes(user)
+
+
+def access_literacy_programme(user: AnyUser, programme_id: int) -> Programme | None:
+    return literacy_report_programmes(user).filter(pk=programme_id).first()
+
+
+def lessons_readable(user: AnyUser) -> bool:
+    """Lessons, quizzes and the provider directory are shared content: any signed-in person."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+# --- fund -----------------------------------------------------------------------------------
+# (rules for seed-capital funds, donations and grants)
+
+
+def fund_programmes_full(user: AnyUser) -> QuerySet[Programme]:
+    """Programmes whose fund ledger and grants the user reads in full: managers and admins."""
+    return managed_programmes(user)
+
+
+def fund_programmes_aggregate(user: AnyUser) -> QuerySet[Programme]:
+    """Programmes whose fund the user reads as totals: managers, admins, and donor viewers."""
+    return report_programmes(user)
+
+
+def grants_visible_to(user: AnyUser) -> "QuerySet[Grant]":
+    """Owners see grants to their ventures; managers their programmes' grants; admins all."""
+    from backend.finance.fund.models import Grant
+
+    if not user.is_authenticated:
+        return Grant.objects.none()
+    if is_admin(user):
+        return Grant.objects.all()
+    return Grant.objects.filter(
+        Q(venture__owner=user) | Q(fund__programme__in=managed_programmes(user))
+    )

@@ -1,7 +1,20 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TrainingConfig(AppConfig):
     name = "backend.training"
     label = "training"
-    verbose_name = "Training"
+    verbose_name = _("Training")
+
+    def export_user_data(self, user: Any) -> dict[str, Any]:
+        from .selectors import export_for
+
+        return {"training": export_for(user)}
+
+    def erase_user_data(self, user: Any) -> None:
+        from .services import erase_personal_data
+
+        erase_personal_data(user=user)

@@ -112,3 +112,32 @@ def test_signup_with_neither_phone_nor_email_is_refused(db: Any, sms_file: Any) 
     resp = post(Client(), "/auth/signup", {})
     assert resp.status_code == 400
     assert not User.objects.exists()
+
+
+def test_sign_in_works_with_the_production_rate_limits(
+    db: Any, sms_file: Any, settings: Any
+) -> None:
+    """Tests switch rate limits off elsewhere; here the real ones apply, so a bad limit spec
+    (which allauth only reports when a request hits it) cannot reach production unseen."""
+    from backend import settings as project_settings
+
+    settings.ACCOUNT_RATE_LIMITS = project_settings.__dict__["_PRODUCTION_RATE_LIMITS"]
+    User.objects.create_user("staff@example.org", "a-long-test-password-42")
+    resp = post(
+        Client(),
+        "/auth/login",
+        {"email": "staff@example.org", "password": "a-long-test-password-42"},
+    )
+    assert resp.status_code == 200, resp.content
+    portal = Client().post(
+        "/accounts/login/", {"login": "staff@example.org", "password": "a-long-test-password-42"}
+    )
+    assert portal.status_code == 302
+    User.objects.create_user(phone="+573005550009", phone_verified=True)
+    statuses = [
+        post(Client(), "/auth/code/request", {"phone": "+573005550009"}).status_code
+        for _ in range(5)
+    ]
+    assert statuses[:3] == [401, 401, 401]  # a code was sent each time (pending flow)
+    last = post(Client(), "/auth/code/request", {"phone": "+573005550009"})
+    assert statuses[3:] == [429, 429], last.content

@@ -47,7 +47,9 @@ def test_security_headers_on_pages_and_api(db: Any) -> None:
     assert api["X-Content-Type-Options"] == "nosniff"
 
 
-def test_absolute_session_lifetime_ends_old_portal_sessions(world: World, client: Any, settings: Any) -> None:
+def test_absolute_session_lifetime_ends_old_portal_sessions(
+    world: World, client: Any, settings: Any
+) -> None:
     client.force_login(world.trainer)
     assert client.get("/").status_code == 200
     settings.IMPULSA_SESSION_ABSOLUTE_SECONDS = -1

@@ -1,0 +1,169 @@
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Field, Schema
+
+from backend.accounts.schemas import StrictIn
+from backend.lib.money import to_string
+
+from .models import ExpenseCategory, Formalisation, Kind, LedgerEntry, Method, Venture, Wallet
+
+Sector = Literal[
+    "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R",
+    "S", "T", "U",
+]  # fmt: skip
+
+
+class VentureIn(StrictIn):
+    programme_id: int
+    name: str = Field(..., min_length=1, max_length=120)
+    sector: Sector = Field(..., description="ISIC Rev. 4 section letter")
+    region: str = Field("", max_length=10, description="ISO 3166-2 code, e.g. PE-PIU")
+    formalisation: Formalisation = Formalisation.INFORMAL
+    started_on: dt.date
+    currency: str | None = Field(
+        None, max_length=3, description="Optional; when sent it must be the country's currency"
+    )
+
+
+class VentureUpdateIn(StrictIn):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    sector: Sector | None = None
+    region: str | None = Field(None, max_length=10)
+    formalisation: Formalisation | None = None
+    started_on: dt.date | None = None
+
+
+class VentureOut(Schema):
+    id: int
+    programme_id: int
+    owner_id: int
+    name: str
+    sector: str
+    country: str
+    region: str
+    currency: str
+    formalisation: str
+    started_on: dt.date
+    has_photo: bool
+    outstanding_credit: str = Field(..., description="What customers owe, in the currency")
+
+    @staticmethod
+    def resolve_has_photo(obj: Venture) -> bool:
+        return bool(obj.photo)
+
+    @staticmethod
+    def resolve_outstanding_credit(obj: Venture) -> str:
+        return to_string(getattr(obj, "outstanding", None) or Decimal(0), obj.currency)
+
+
+class EntryIn(StrictIn):
+    id: str = Field(
+        ..., min_length=1, max_length=36, description="Chosen by the client; a retry reuses it"
+    )
+    kind: Kind
+    amount: Decimal = Field(..., description='In the venture\'s currency, e.g. "12.50"')
+    currency: str | None = Field(None, max_length=3, description="Optional; must match")
+    occurred_on: dt.date = Field(..., description="Business date")
+    payment_method: Method
+    wallet: Wallet | None = Field(None, description="Only for mobile_wallet")
+    category: ExpenseCategory | None = Field(None, description="Only for expenses")
+    note: str = Field("", max_length=140)
+
+
+class EntryOut(Schema):
+    id: str
+    venture_id: int
+    kind: str
+    amount: str
+    currency: str
+    occurred_on: dt.date
+    payment_method: str
+    wallet: str
+    category: str
+    note: str
+    has_receipt: bool
+    received_at: dt.datetime
+    voided_at: dt.datetime | None
+    void_reason: str
+
+    @staticmethod
+    def resolve_amount(obj: LedgerEntry) -> str:
+        return to_string(obj.amount, obj.venture.currency)
+
+    @staticmethod
+    def resolve_currency(obj: LedgerEntry) -> str:
+        return obj.venture.currency
+
+    @staticmethod
+    def resolve_has_receipt(obj: LedgerEntry) -> bool:
+        return bool(obj.receipt)
+
+
+class EntryFilter(Schema):
+    start: dt.date | None = Field(None, description="Business date from (inclusive)")
+    end: dt.date | None = Field(None, description="Business date to (inclusive)")
+    kind: Kind | None = None
+    method: Method | None = None
+    voided: bool | None = Field(None, description="true: only voided; false: only valid")
+
+
+class VoidIn(StrictIn):
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+class SummaryQuery(Schema):
+    period: Literal["day", "week", "month"] = "month"
+    start: dt.date
+    end: dt.date
+
+
+class BucketOut(Schema):
+    start: dt.date
+    sales: str
+    expenses: str
+    margin: str
+    entries: int
+
+
+class TotalsOut(Schema):
+    sales: str
+    expenses: str
+    margin: str
+    entries: int
+    digital_sales: Decimal
+
+
+class MethodOut(Schema):
+    method: str
+    sales: Decimal
+
+
+class PreviousOut(Schema):
+    start: dt.date
+    end: dt.date
+    sales: str
+    expenses: str
+    margin: Decimal
+
+
+class TrendOut(Schema):
+    sales_change_pct: float | None = Field(
+        ..., description="Percent change against the previous range; null when it had none"
+    )
+    margin_change_pct: float | None
+
+
+class SummaryOut(Schema):
+    venture_id: int
+    currency: str
+    period: str
+    start: dt.date
+    end: dt.date
+    buckets: list[BucketOut]
+    totals: TotalsOut
+    by_method: list[MethodOut]
+    outstanding_credit: str
+    previous: PreviousOut
+    trend: TrendOut
