@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from backend.accounts.admin import AuditedReadMixin
+from backend.lib.admin import ReadOnlyAdminMixin
 
 from .models import (
     AcceptedDocument,
@@ -90,17 +91,8 @@ class FinancialProviderAdmin(admin.ModelAdmin):
 # --- people's records: read-only, and opening one is audited ----------------------------------
 
 
-class ReadOnlyAdmin(AuditedReadMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, AuditedReadMixin, admin.ModelAdmin):
     """Progress, attempts and savings are append-only: they change only through the services."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(LessonProgress)

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from backend.accounts.audit import audit
 from backend.accounts.models import User
 from backend.lib.errors import DomainError
+from backend.lib.ratelimit import over_limit
 from backend.programmes import access
 
 from . import selectors, services
@@ -228,20 +228,9 @@ def _display(e: Enrollment) -> str:
     return profile.display_name if profile else ""
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: is this certificate valid? Course, date and the holder's first name and initial."""
-    key = f"training:verify:{_client_ip(request)}"
-    cache.add(key, 0, timeout=60)
-    try:
-        hits = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        hits = 1
-    if hits > VERIFY_LIMIT_PER_MINUTE:
+    if over_limit(request, "training-verify", per_minute=VERIFY_LIMIT_PER_MINUTE):
         response = render(request, "training/verify_limited.html", status=429)
         response["Retry-After"] = "60"
         return response

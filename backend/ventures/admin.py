@@ -3,6 +3,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from backend.lib.admin import ReadOnlyAdminMixin
+
 from .models import BusinessRecord, LedgerEntry, Venture, VentureMonth
 
 
@@ -16,22 +18,13 @@ class VentureAdmin(admin.ModelAdmin[Venture]):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin[LedgerEntry]):
+class LedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[LedgerEntry]):
     """Read-only: the ledger changes only through the app's void, and the database enforces it."""
 
     list_display = ["id", "venture", "kind", "amount", "occurred_on", "payment_method", "voided_at"]
     list_filter = ["kind", "payment_method"]
     list_select_related = ["venture"]
     date_hierarchy = "occurred_on"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(VentureMonth)

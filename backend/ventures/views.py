@@ -1,8 +1,8 @@
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from backend.lib.money import to_string
+from backend.lib.ratelimit import over_limit
 
 from .models import SECTOR_CHOICES, BusinessRecord
 from .records import normalise_code
@@ -12,14 +12,7 @@ VERIFY_LIMIT_PER_MINUTE = 30
 
 def verify_record(request: HttpRequest, code: str) -> HttpResponse:
     """Public: was this business record issued by the programme, and with which figures?"""
-    key = f"ventures:verify:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=60)
-    try:
-        hits = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        hits = 1
-    if hits > VERIFY_LIMIT_PER_MINUTE:
+    if over_limit(request, "ventures-verify", per_minute=VERIFY_LIMIT_PER_MINUTE):
         response = render(request, "ventures/verify.html", {"limited": True}, status=429)
         response["Retry-After"] = "60"
         return response

@@ -1,22 +1,13 @@
-from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+
+from backend.lib.admin import ReadOnlyAdminMixin
 
 from .models import Donation, Fund, FundEntry, Grant, StripeEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Money records change only through the services and the webhook, never by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Fund)
