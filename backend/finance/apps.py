@@ -62,7 +62,13 @@ class FinanceConfig(AppConfig):
 
     def erase_user_data(self, user: Any) -> None:
         """Goal names and notes are free text a person wrote; amounts and dates stay."""
+        from django.db import transaction
+
+        from backend.sync.changes import next_seq
+
         from .models import SavingsGoal, SavingsMovement
 
-        SavingsGoal.objects.filter(user=user).update(name="")
-        SavingsMovement.objects.filter(goal__user=user).update(note="")
+        with transaction.atomic():
+            seq = next_seq()  # the wiped rows reach the person's devices on their next pull
+            SavingsGoal.objects.filter(user=user).update(name="", changed_seq=seq)
+            SavingsMovement.objects.filter(goal__user=user).update(note="", changed_seq=seq)

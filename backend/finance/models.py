@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import IdDocument
 from backend.lib.geography import COUNTRY_CHOICES, CURRENCY_CHOICES
+from backend.sync.changes import new_sync_id
 
 LANGUAGE_SUFFIXES = {"es": "es", "en": "en", "pt-br": "pt", "pt": "pt"}
 
@@ -146,6 +147,9 @@ class LessonProgress(models.Model):
     )
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="progress")
     completed_at = models.DateTimeField(_("completed at"), default=timezone.now)
+    # The record's id on the app's wire: chosen by the phone for rows it creates offline
+    # (16 random characters, or a UUID), generated here for rows made on the server.
+    sync_id = models.CharField(max_length=36, unique=True, default=new_sync_id, editable=False)
     changed_seq = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
@@ -184,6 +188,9 @@ class QuizAttempt(models.Model):
     total = models.PositiveSmallIntegerField(_("questions"))
     score = models.PositiveSmallIntegerField(_("score (0-100)"))
     answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+    # The record's id on the app's wire: chosen by the phone for rows it creates offline
+    # (16 random characters, or a UUID), generated here for rows made on the server.
+    sync_id = models.CharField(max_length=36, unique=True, default=new_sync_id, editable=False)
     changed_seq = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
@@ -244,6 +251,9 @@ class SavingsGoal(models.Model):
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The record's id on the app's wire: chosen by the phone for rows it creates offline
+    # (16 random characters, or a UUID), generated here for rows made on the server.
+    sync_id = models.CharField(max_length=36, unique=True, default=new_sync_id, editable=False)
     changed_seq = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
@@ -274,6 +284,9 @@ class SavingsMovement(models.Model):
     occurred_on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=200, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
+    # The record's id on the app's wire: chosen by the phone for rows it creates offline
+    # (16 random characters, or a UUID), generated here for rows made on the server.
+    sync_id = models.CharField(max_length=36, unique=True, default=new_sync_id, editable=False)
     changed_seq = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:

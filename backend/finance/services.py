@@ -17,6 +17,7 @@ from backend.lib.geography import COUNTRIES, CURRENCIES
 from backend.lib.money import parse_amount, to_string
 from backend.programmes import access
 from backend.programmes.models import Programme
+from backend.sync.changes import new_sync_id, next_seq
 
 from . import credit, selectors
 from .models import (
@@ -45,10 +46,16 @@ def check_learner(user: User) -> None:
 
 
 @transaction.atomic
-def complete_lesson(*, user: User, lesson: Lesson) -> tuple[LessonProgress, bool]:
+def complete_lesson(
+    *, user: User, lesson: Lesson, sync_id: str | None = None
+) -> tuple[LessonProgress, bool]:
     """Records that the learner finished the lesson; finishing it again changes nothing."""
     check_learner(user)
-    progress, created = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    progress, created = LessonProgress.objects.get_or_create(
+        user=user,
+        lesson=lesson,
+        defaults={"changed_seq": next_seq(), "sync_id": sync_id or new_sync_id()},
+    )
     return progress, created
 
 
@@ -105,7 +112,13 @@ def _mark(
 
 
 def _save_attempt(
-    *, user: User, kind: str, module: Module, lesson: Lesson | None, marked: list[Marked]
+    *,
+    user: User,
+    kind: str,
+    module: Module,
+    lesson: Lesson | None,
+    marked: list[Marked],
+    sync_id: str | None = None,
 ) -> QuizAttempt:
     correct = sum(1 for m in marked if m.choice.is_correct)
     attempt = QuizAttempt.objects.create(
@@ -116,6 +129,8 @@ def _save_attempt(
         correct=correct,
         total=len(marked),
         score=int((Decimal(100 * correct) / len(marked)).quantize(Decimal(1), ROUND_HALF_UP)),
+        changed_seq=next_seq(),
+        sync_id=sync_id or new_sync_id(),
     )
     QuizAnswer.objects.bulk_create(
         QuizAnswer(
@@ -128,7 +143,7 @@ def _save_attempt(
 
 @transaction.atomic
 def answer_quiz(
-    *, user: User, lesson: Lesson, answers: list[tuple[int, int]]
+    *, user: User, lesson: Lesson, answers: list[tuple[int, int]], sync_id: str | None = None
 ) -> tuple[QuizAttempt, list[Marked]]:
     """Marks a lesson's quiz. A question from another lesson (or the knowledge test) is a 422."""
     check_learner(user)
@@ -137,14 +152,24 @@ def answer_quiz(
         answers, questions, wrong_set_message=_("This question is not part of this lesson's quiz.")
     )
     attempt = _save_attempt(
-        user=user, kind=AttemptKind.QUIZ, module=lesson.module, lesson=lesson, marked=marked
+        user=user,
+        kind=AttemptKind.QUIZ,
+        module=lesson.module,
+        lesson=lesson,
+        marked=marked,
+        sync_id=sync_id,
     )
     return attempt, marked
 
 
 @transaction.atomic
 def take_knowledge_test(
-    *, user: User, module: Module, kind: str, answers: list[tuple[int, int]]
+    *,
+    user: User,
+    module: Module,
+    kind: str,
+    answers: list[tuple[int, int]],
+    sync_id: str | None = None,
 ) -> QuizAttempt:
     """The pre-test (before the lessons) or the post-test (after), once each per module."""
     check_learner(user)
@@ -167,7 +192,9 @@ def take_knowledge_test(
     )
     try:
         with transaction.atomic():
-            return _save_attempt(user=user, kind=kind, module=module, lesson=None, marked=marked)
+            return _save_attempt(
+                user=user, kind=kind, module=module, lesson=None, marked=marked, sync_id=sync_id
+            )
     except IntegrityError as exc:  # the same test sent twice at once from two devices
         raise Conflict(_("You have already taken this test."), code="already_taken") from exc
 
@@ -206,6 +233,7 @@ def create_goal(
     currency: str | None = None,
     target_date: dt.date | None = None,
     programme_id: int | None = None,
+    sync_id: str | None = None,
 ) -> SavingsGoal:
     check_learner(user)
     programme = _programme_for(user, programme_id)
@@ -226,6 +254,8 @@ def create_goal(
         target_amount=amount,
         currency=currency,
         target_date=target_date,
+        changed_seq=next_seq(),
+        sync_id=sync_id or new_sync_id(),
     )
 
 
@@ -237,6 +267,7 @@ def record_movement(
     amount: object,
     occurred_on: dt.date | None = None,
     note: str = "",
+    sync_id: str | None = None,
 ) -> SavingsMovement:
     """A deposit or a withdrawal. The goal row is locked so two withdrawals cannot both pass."""
     check_learner(goal.user)
@@ -261,7 +292,13 @@ def record_movement(
                 status=422,
             )
     return SavingsMovement.objects.create(
-        goal=locked, kind=kind, amount=value, occurred_on=occurred_on, note=note.strip()
+        goal=locked,
+        kind=kind,
+        amount=value,
+        occurred_on=occurred_on,
+        note=note.strip(),
+        changed_seq=next_seq(),
+        sync_id=sync_id or new_sync_id(),
     )
 
 

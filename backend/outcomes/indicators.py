@@ -42,7 +42,7 @@ from backend.finance.models import (
     QuizAttempt,
     SavingsMovement,
 )
-from backend.programmes.models import Programme, Role
+from backend.programmes.models import Membership, Programme, Role
 from backend.training.models import Enrollment, EnrollmentStatus
 from backend.ventures.models import Venture, VentureMonth
 
@@ -319,12 +319,16 @@ def m3_literacy(params: ReportParams) -> Result:
         pre_score=Subquery(pre.values("score")[:1], output_field=IntegerField()),
         post_score=Subquery(post.values("score")[:1], output_field=IntegerField()),
         post_at=Subquery(post.values("answered_at")[:1]),
-    ).filter(
-        pre_score__isnull=False,
-        post_score__isnull=False,
-        post_at__date__gte=params.period_start,
-        post_at__date__lte=params.period_end,
-    )
+    ).filter(pre_score__isnull=False, post_score__isnull=False)
+    # The post-test falls in the period as counted in the time zone of a programme the person
+    # belongs to (not the server's day, which is a day ahead in the Americas each evening).
+    post_in_period = Q(pk__in=[])
+    for pk, (start, end) in _bounds(params).items():
+        member = Membership.objects.filter(
+            user=OuterRef("pk"), programme_id=pk, role=Role.PARTICIPANT
+        )
+        post_in_period |= Q(Exists(member), post_at__gte=start, post_at__lt=end)
+    gains = gains.filter(post_in_period)
     agg = gains.aggregate(n=Count("pk"), pre_sum=Sum("pre_score"), post_sum=Sum("post_score"))
     n = agg["n"] or 0
     result.details = {
@@ -371,6 +375,12 @@ def _contributions(months: QuerySet[VentureMonth], column: str) -> dict[str, Any
     return {"count": per.count(), "top2": list(per.order_by("-v").values_list("v", flat=True)[:2])}
 
 
+def _grant_contributions(grants: QuerySet[Grant]) -> dict[str, Any]:
+    """Per-venture disbursed totals for the dominance rule: how many, and the two largest."""
+    per = grants.values("venture").annotate(v=Sum("amount"))
+    return {"count": per.count(), "top2": list(per.order_by("-v").values_list("v", flat=True)[:2])}
+
+
 def m5_savings(params: ReportParams) -> Result:
     deposits = SavingsMovement.objects.filter(
         kind=MovementKind.DEPOSIT,
@@ -388,7 +398,7 @@ def m5_savings(params: ReportParams) -> Result:
     saved = moves.values("goal__currency").annotate(
         deposits=Coalesce(Sum("amount", filter=Q(kind=MovementKind.DEPOSIT)), _zero()),
         withdrawals=Coalesce(Sum("amount", filter=Q(kind=MovementKind.WITHDRAWAL)), _zero()),
-        savers=Count("goal__user", distinct=True),
+        savers=Count("goal__user", distinct=True, filter=Q(kind=MovementKind.DEPOSIT)),
     )
     result.details = {
         "by_currency": {
@@ -428,7 +438,13 @@ def m6_seed_capital(params: ReportParams) -> Result:
     }
     for r in disbursed:
         by_currency.setdefault(r["fund__currency"], {})
-        by_currency[r["fund__currency"]].update(disbursed=r["total"], funded_ventures=r["ventures"])
+        by_currency[r["fund__currency"]].update(
+            disbursed=r["total"],
+            funded_ventures=r["ventures"],
+            grant_contributions=_grant_contributions(
+                grants.filter(fund__currency=r["fund__currency"])
+            ),
+        )
     result.details = {"by_currency": by_currency}
     return result
 

@@ -63,7 +63,33 @@ def _money(amount: Decimal | None) -> str | None:
     return None if amount is None else format(amount, "f")
 
 
-def _details(result: Result, suppress: bool, k: int) -> dict[str, Any]:
+def _m2_linked(classes: Table, eligible: int, headline_hidden: bool, k: int) -> None:
+    """Extends the suppression of M2's classes to the sums shown elsewhere.
+
+    The headline (improved + maintained, the M2 table's total) and the eligible count
+    (improved + maintained + declined) are totals over the classes too: while either is
+    shown and only one of its classes is hidden, the next smallest class is hidden as well.
+    """
+    lines = [
+        (("improved", "maintained"), headline_hidden),
+        (("improved", "maintained", "declined"), is_small(eligible, k)),
+    ]
+    changed = True
+    while changed:
+        changed = False
+        for parts, total_hidden in lines:
+            hidden = [c for c in parts if (c, ALL) in classes.suppressed]
+            if total_hidden or len(hidden) != 1:
+                continue
+            rest = [c for c in parts if (c, ALL) not in classes.suppressed]
+            rest.sort(key=lambda c: (classes.value(c, ALL) == 0, classes.value(c, ALL), c))
+            classes.suppressed.add((rest[0], ALL))
+            changed = True
+
+
+def _details(
+    result: Result, suppress: bool, k: int, headline_hidden: bool = False
+) -> dict[str, Any]:
     d = result.details
     if result.code == "M2":
         classes = Table(
@@ -71,6 +97,7 @@ def _details(result: Result, suppress: bool, k: int) -> dict[str, Any]:
         )
         if suppress:
             suppress_table(classes, k)
+            _m2_linked(classes, d["eligible"], headline_hidden, k)
         return {
             "classes": {c: classes.display(c, ALL) for c in M2_CLASSES},
             "eligible": (None if suppress and is_small(d["eligible"], k) else d["eligible"]),
@@ -109,11 +136,15 @@ def _details(result: Result, suppress: bool, k: int) -> dict[str, Any]:
         out6 = {}
         for cur, x in d["by_currency"].items():
             ventures = x.get("funded_ventures", 0)
-            few = suppress and ventures < k
+            hide_disbursed = False
+            if suppress and ventures:
+                g = x["grant_contributions"]
+                padded = _padded(g["count"], g["top2"], x["disbursed"])
+                hide_disbursed = suppress_money(padded, k) is None
             out6[cur] = {
                 "donations_net": _money(x.get("donations_net")),
                 "contributions": _money(x.get("contributions")),
-                "disbursed": None if few and ventures else _money(x.get("disbursed")),
+                "disbursed": None if hide_disbursed else _money(x.get("disbursed")),
                 "funded_ventures": None if suppress and is_small(ventures, k) else ventures,
             }
         return {"by_currency": out6}
@@ -140,12 +171,13 @@ def build(
         table = _table(result.counts, params.breakdown)
         if suppress:
             suppress_table(table, k)
+        shown = _table_json(table, k)
         indicators.append(
             {
                 "code": code,
                 "unit": result.unit,
-                "table": _table_json(table, k),
-                "details": _details(result, suppress, k),
+                "table": shown,
+                "details": _details(result, suppress, k, headline_hidden=shown["total"] is None),
             }
         )
     return {

@@ -18,7 +18,7 @@ from .models import DonorViewer, Membership, Programme, Role
 
 if TYPE_CHECKING:  # the domain apps sit above this one; their models are imported lazily
     from backend.finance.fund.models import Grant
-    from backend.finance.models import SavingsGoal
+    from backend.finance.models import LessonProgress, QuizAttempt, SavingsGoal, SavingsMovement
     from backend.training.models import Certificate, Cohort, CohortSession, Enrollment
     from backend.ventures.models import LedgerEntry, Venture
 
@@ -185,6 +185,20 @@ def access_own_entry(user: AnyUser, entry_id: str) -> "LedgerEntry | None":
     return entry
 
 
+def own_ventures(user: AnyUser) -> "QuerySet[Venture]":
+    """The ventures a person runs (what their own devices sync), managers' reach aside."""
+    return ventures_visible_to(user).filter(owner=user.pk)
+
+
+def own_live_entries(user: AnyUser) -> "QuerySet[LedgerEntry]":
+    """The person's own entries that still count: a voided entry leaves their devices."""
+    from backend.ventures.models import LedgerEntry
+
+    return LedgerEntry.objects.filter(
+        venture__in=own_ventures(user).values("pk"), voided_at__isnull=True
+    )
+
+
 # --- training -------------------------------------------------------------------------------
 # (rules for courses, cohorts, sessions, attendance, scores and certificates)
 
@@ -264,6 +278,27 @@ def access_certificate(user: AnyUser, certificate_id: int) -> "Certificate | Non
     )
 
 
+def own_cohorts(user: AnyUser) -> "QuerySet[Cohort]":
+    """Cohorts a person trains or is enrolled in (what their own devices sync)."""
+    from backend.training.models import Cohort, Enrollment
+
+    if not user.is_authenticated:
+        return Cohort.objects.none()
+    trains = Cohort.trainers.through.objects.filter(cohort=OuterRef("pk"), user=user)
+    enrolled = Enrollment.objects.filter(cohort=OuterRef("pk"), participant=user)
+    return Cohort.objects.filter(Q(Exists(trains)) | Q(Exists(enrolled)))
+
+
+def own_cohort_enrollments(user: AnyUser) -> "QuerySet[Enrollment]":
+    """A participant's own enrollments, and every enrollment of the cohorts a person trains."""
+    from backend.training.models import Cohort, Enrollment
+
+    if not user.is_authenticated:
+        return Enrollment.objects.none()
+    trains = Cohort.trainers.through.objects.filter(cohort=OuterRef("cohort"), user=user)
+    return Enrollment.objects.filter(Q(participant=user) | Q(Exists(trains)))
+
+
 # --- finance --------------------------------------------------------------------------------
 # (rules for lessons, progress, savings, the credit-cost tool and the provider directory)
 
@@ -299,6 +334,29 @@ def access_literacy_programme(user: AnyUser, programme_id: int) -> Programme | N
 def lessons_readable(user: AnyUser) -> bool:
     """Lessons, quizzes and the provider directory are shared content: any signed-in person."""
     return bool(user.is_authenticated and user.is_active)
+
+
+def savings_movements_visible_to(user: AnyUser) -> "QuerySet[SavingsMovement]":
+    from backend.finance.models import SavingsMovement
+
+    return SavingsMovement.objects.filter(goal__in=savings_goals_visible_to(user).values("pk"))
+
+
+def lesson_progress_visible_to(user: AnyUser) -> "QuerySet[LessonProgress]":
+    """Progress and quiz attempts are the learner's own; staff read them only as aggregates."""
+    from backend.finance.models import LessonProgress
+
+    if not user.is_authenticated:
+        return LessonProgress.objects.none()
+    return LessonProgress.objects.filter(user=user)
+
+
+def quiz_attempts_visible_to(user: AnyUser) -> "QuerySet[QuizAttempt]":
+    from backend.finance.models import QuizAttempt
+
+    if not user.is_authenticated:
+        return QuizAttempt.objects.none()
+    return QuizAttempt.objects.filter(user=user)
 
 
 # --- fund -----------------------------------------------------------------------------------

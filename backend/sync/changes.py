@@ -20,11 +20,20 @@ transaction; services keep those transactions short.
 """
 
 import datetime as dt
+import secrets
+import string
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import ChangeCounter, Tombstone
+
+_ID_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_sync_id() -> str:
+    """A wire id for a row the server creates, shaped like the app's own (16 random chars)."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(16))
 
 
 def next_seq() -> int:

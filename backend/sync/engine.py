@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
@@ -58,7 +59,8 @@ def pull(*, user: User, last_pulled_at: int | None, schema_version: int | None) 
 
 
 def _pull_table(table: SyncTable, user: User, since: int | None, until: int) -> dict[str, Any]:
-    rows = table.rows(user).filter(changed_seq__lte=until)
+    # Rows never changed since sync began carry no number: they count as 0.
+    rows = table.rows(user).filter(Q(changed_seq__lte=until) | Q(changed_seq__isnull=True))
     if not since:
         return {"created": [table.serialize(r) for r in rows], "updated": [], "deleted": []}
     changed = rows.filter(changed_seq__gt=since)
@@ -154,7 +156,7 @@ def push(*, user: User, last_pulled_at: int, body: Any) -> dict[str, Any]:
 def _visible_by_id(table: SyncTable, user: User, ids: list[str]) -> dict[str, Any]:
     if not ids:
         return {}
-    qs = table.rows(user).filter(**{f"{table.id_field}__in": ids})
+    qs = table.rows(user).filter(**{f"{table.id_field}__in": table.lookup_ids(ids)})
     return {table.record_id(o): o for o in qs}
 
 

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Literal
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 
@@ -47,6 +48,11 @@ class SyncTable:
     can_update: ClassVar[bool] = False
     can_delete: ClassVar[bool] = False
     id_field: ClassVar[str] = "id"
+    # Tables whose wire id is the integer primary key: other ids can name none of their rows.
+    int_ids: ClassVar[bool] = False
+    # The columns the app writes; a re-sent `created` is compared on these only (the others
+    # are the server's: amounts it computed, when it received the record). None = all.
+    client_columns: ClassVar[tuple[str, ...] | None] = None
     description: ClassVar[str] = ""
 
     def rows(self, user: User) -> QuerySet[Any]:
@@ -76,7 +82,13 @@ class SyncTable:
     def same_content(self, obj: Any, raw: dict[str, Any]) -> bool:
         """True when a re-sent `created` record matches what is stored (a retried push)."""
         stored = self.serialize(obj)
-        return all(stored.get(c.name) == raw.get(c.name) for c in self.columns if c.name in raw)
+        names = self.client_columns or tuple(c.name for c in self.columns)
+        return all(stored.get(n) == raw.get(n) for n in names if n in raw)
+
+    def lookup_ids(self, ids: list[str]) -> list[Any]:
+        if self.int_ids:
+            return [int(i) for i in ids if i.isdigit() and len(i) < 18]
+        return ids
 
 
 _TABLES: dict[str, SyncTable] = {}
@@ -112,3 +124,34 @@ def iso_date(value: dt.date | None) -> str | None:
 
 def money(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
+
+
+# Reading pushed records: a wrong value rejects that record, saying which column and why.
+def invalid(column: str, why: str) -> Rejected:
+    return Rejected("invalid", _("%(column)s: %(why)s") % {"column": column, "why": why})
+
+
+def text(raw: dict[str, Any], name: str, *, required: bool = True) -> str:
+    value = raw.get(name)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise invalid(name, _("enter text."))
+    return value
+
+
+def date_value(raw: dict[str, Any], name: str, *, required: bool = True) -> dt.date | None:
+    value = raw.get(name)
+    if value in (None, "") and not required:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise invalid(name, _("enter a date as YYYY-MM-DD.")) from None
+
+
+def int_value(raw: dict[str, Any], name: str) -> int:
+    value = raw.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise invalid(name, _("enter a whole number."))
+    return int(value)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.lib.geography import COUNTRY_CHOICES
 from backend.programmes.models import Programme
+from backend.sync.changes import new_sync_id
 
 
 class Stage(models.TextChoices):
@@ -51,6 +52,8 @@ class Course(models.Model):
         _("minimum attendance share"), max_digits=3, decimal_places=2, default=Decimal("0.80")
     )
     has_tests = models.BooleanField(_("has pre- and post-tests"), default=True)
+    # The change sequence number of the last change (offline sync).
+    changed_seq = models.BigIntegerField(null=True, blank=True, db_index=True)
     pass_mark = models.PositiveSmallIntegerField(_("pass mark"), default=60)
     excused_counts = models.CharField(
         _("excused absences"),
@@ -109,6 +112,8 @@ class Cohort(models.Model):
     end_date = models.DateField(_("end date"))
     capacity = models.PositiveSmallIntegerField(_("capacity"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # The change sequence number of the last change (offline sync).
+    changed_seq = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("cohort")
@@ -132,6 +137,8 @@ class CohortSession(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField(_("date"))
     module = models.CharField(_("module"), max_length=200, blank=True, default="")
+    # The change sequence number of the last change (offline sync).
+    changed_seq = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("session")
@@ -214,6 +221,9 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     marked_at = models.DateTimeField(_("marked at"))
+    # The record's id on the app's wire: chosen by the phone for rows it creates offline
+    # (16 random characters, or a UUID), generated here for rows made on the server.
+    sync_id = models.CharField(max_length=36, unique=True, default=new_sync_id, editable=False)
     changed_seq = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:

@@ -25,6 +25,7 @@ from backend.lib.pdf import render_pdf
 from backend.lib.qr import qr_svg_data_uri
 from backend.programmes import access
 from backend.programmes.models import Programme, Role
+from backend.sync.changes import next_seq
 
 from . import rules
 from .models import (
@@ -101,6 +102,7 @@ def create_cohort(
         start_date=start_date,
         end_date=end_date,
         capacity=capacity,
+        changed_seq=next_seq(),
     )
     cohort.trainers.set(trainers)
     audit(actor, "training.cohort.create", obj=cohort)
@@ -125,7 +127,9 @@ def add_session(*, actor: User, cohort: Cohort, date: dt.date, module: str = "")
             _("This cohort already has a session for that module on that date."),
             code="session_exists",
         )
-    session = CohortSession.objects.create(cohort=cohort, date=date, module=module)
+    session = CohortSession.objects.create(
+        cohort=cohort, date=date, module=module, changed_seq=next_seq()
+    )
     # One more session changes everyone's attendance share.
     evaluate_cohort(cohort=cohort, enrollments=list(cohort.enrollments.select_for_update()))
     return session
@@ -165,7 +169,14 @@ def enroll(*, actor: User, cohort: Cohort, participant_id: int) -> Enrollment:
         raise Conflict(
             _("This cohort is full (%(n)s places).") % {"n": cohort.capacity}, code="cohort_full"
         )
-    enrollment = Enrollment.objects.create(cohort=cohort, participant=participant)
+    seq = next_seq()
+    enrollment = Enrollment.objects.create(cohort=cohort, participant=participant, changed_seq=seq)
+    # The cohort, its course and sessions become visible to the new participant's devices,
+    # which pull only what changed: renumbering them sends them there (and, unchanged, to the
+    # cohort's other readers).
+    Cohort.objects.filter(pk=cohort.pk).update(changed_seq=seq)
+    Course.objects.filter(pk=cohort.course_id).update(changed_seq=seq)
+    CohortSession.objects.filter(cohort=cohort).update(changed_seq=seq)
     audit(actor, "training.enroll", subject=participant, obj=cohort)
     return enrollment
 
@@ -180,10 +191,12 @@ def set_dropped_out(*, actor: User, enrollment: Enrollment, dropped_out: bool) -
                 code="already_completed",
             )
         enrollment.status = EnrollmentStatus.DROPPED_OUT
-        enrollment.save(update_fields=["status"])
+        enrollment.changed_seq = next_seq()
+        enrollment.save(update_fields=["status", "changed_seq"])
     elif enrollment.status == EnrollmentStatus.DROPPED_OUT:
         enrollment.status = EnrollmentStatus.ENROLLED
-        enrollment.save(update_fields=["status"])
+        enrollment.changed_seq = next_seq()
+        enrollment.save(update_fields=["status", "changed_seq"])
         evaluate_completion(enrollment=enrollment)
     return enrollment
 
@@ -204,12 +217,15 @@ def mark_attendance(
     session: CohortSession,
     marks: list[tuple[int, str]],
     today: dt.date | None = None,
+    sync_ids: dict[int, str] | None = None,
 ) -> MarkResult:
     """Sets the current mark of each (enrollment id, status) pair at one session.
 
     Marking a status a person already has changes nothing and adds no history; a different
     status is a correction: the current value changes and the earlier mark stays in history.
+    ``sync_ids`` (enrollment id -> wire id) names new rows made offline by the app.
     """
+    sync_ids = sync_ids or {}
     cohort = session.cohort
     if session.date > (today or local_today(cohort.programme)):
         raise DomainError(
@@ -243,6 +259,7 @@ def mark_attendance(
         for a in Attendance.objects.select_for_update().filter(session=session, enrollment__in=seen)
     }
     now = timezone.now()
+    seq = next_seq()
     history: list[AttendanceMark] = []
     touched: list[Enrollment] = []
     for enrollment_id, status in marks:
@@ -256,10 +273,13 @@ def mark_attendance(
                 status=status,
                 marked_by=actor,
                 marked_at=now,
+                changed_seq=seq,
+                **({"sync_id": sync_ids[enrollment_id]} if enrollment_id in sync_ids else {}),
             )
         else:
             row.status, row.marked_by, row.marked_at = status, actor, now
-            row.save(update_fields=["status", "marked_by", "marked_at"])
+            row.changed_seq = seq
+            row.save(update_fields=["status", "marked_by", "marked_at", "changed_seq"])
         history.append(
             AttendanceMark(attendance=row, status=status, marked_by=actor, marked_at=now)
         )
@@ -304,7 +324,8 @@ def record_scores(
         setattr(enrollment, name, value)
         fields.append(name)
     if fields:
-        enrollment.save(update_fields=fields)
+        enrollment.changed_seq = next_seq()
+        enrollment.save(update_fields=[*fields, "changed_seq"])
         audit(
             actor, "training.scores", subject=enrollment.participant, obj=enrollment, fields=fields
         )
@@ -386,7 +407,8 @@ def evaluate_cohort(
             enrollment.completion_rule = ""
         else:
             continue
-        enrollment.save(update_fields=["status", "completed_on", "completion_rule"])
+        enrollment.changed_seq = next_seq()
+        enrollment.save(update_fields=["status", "completed_on", "completion_rule", "changed_seq"])
 
 
 # --- certificates ----------------------------------------------------------------------------

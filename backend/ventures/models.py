@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from backend.lib.geography import COUNTRY_CHOICES, CURRENCY_CHOICES
+from backend.sync.changes import new_sync_id
 
 # ISIC Rev. 4 sections.
 SECTOR_CHOICES = [
@@ -106,6 +107,10 @@ class Venture(models.Model):
     photo = models.FileField(_("photo"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The record's id on the app's wire: chosen by the phone for rows it creates offline
+    # (16 random characters, or a UUID), generated here for rows made on the server.
+    sync_id = models.CharField(max_length=36, unique=True, default=new_sync_id, editable=False)
+    changed_seq = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("venture")

@@ -27,6 +27,7 @@ from backend.lib.geography import COUNTRIES, is_region_of
 from backend.lib.money import parse_amount
 from backend.programmes.access import access_own_entry, participant_programmes
 from backend.programmes.models import Programme
+from backend.sync.changes import next_seq, record_deletion
 
 from .models import (
     DIGITAL_METHODS,
@@ -110,6 +111,7 @@ def create_venture(
         currency=country_currency,
         formalisation=formalisation,
         started_on=started_on,
+        changed_seq=next_seq(),
     )
 
 
@@ -138,6 +140,7 @@ def update_venture(*, venture: Venture, changes: dict[str, Any]) -> Venture:
         changes["name"] = changes["name"].strip()
     for key, value in changes.items():
         setattr(venture, key, value)
+    venture.changed_seq = next_seq()
     venture.save()
     return venture
 
@@ -256,6 +259,7 @@ def record_entry(*, venture: Venture, actor: User, data: EntryInput) -> tuple[Le
                 category=data.category,
                 note=data.note.strip(),
                 recorded_by=actor,
+                changed_seq=next_seq(),
             )
     except IntegrityError as exc:
         # The same id posted at the same moment to another venture: the first one won.
@@ -286,7 +290,10 @@ def void_entry(*, actor: User, entry_id: str, reason: str) -> LedgerEntry:
     entry.voided_at = timezone.now()
     entry.voided_by = actor
     entry.void_reason = reason.strip()
-    entry.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    entry.changed_seq = next_seq()
+    entry.save(update_fields=["voided_at", "voided_by", "void_reason", "changed_seq"])
+    # A voided entry leaves the owner's devices: they hear of it as deleted.
+    record_deletion("ledger_entries", entry.pk, seq=entry.changed_seq, user_id=actor.pk)
     apply_to_rollups(entry, sign=-1)
     return entry
 
@@ -511,6 +518,7 @@ def _replace(venture_id: int, days: dict[dt.date, Any], months: dict[dt.date, An
 # --- data rights -------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def erase_ventures_of(user: User) -> None:
     """Wipes the person's free text and photos; amounts and dates stay for the aggregates."""
     entries = LedgerEntry.objects.filter(venture__owner=user)
@@ -521,10 +529,11 @@ def erase_ventures_of(user: User) -> None:
         if name
     ]
     files += [n for n in Venture.objects.filter(owner=user).values_list("photo", flat=True) if n]
+    seq = next_seq()
     entries.exclude(note="", receipt="", void_reason="").update(
-        note="", receipt="", receipt_thumbnail="", void_reason=""
+        note="", receipt="", receipt_thumbnail="", void_reason="", changed_seq=seq
     )
-    Venture.objects.filter(owner=user).update(name=_("Erased venture"), photo="")
+    Venture.objects.filter(owner=user).update(name=_("Erased venture"), photo="", changed_seq=seq)
     transaction.on_commit(lambda: _delete_files(files))
 
 

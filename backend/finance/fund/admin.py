@@ -1,4 +1,3 @@
-
 from django.contrib import admin
 
 from backend.lib.admin import ReadOnlyAdminMixin

@@ -1,0 +1,217 @@
+"""Courses, cohorts, sessions, enrollments and attendance on the app's wire.
+
+Participants read their own enrollments and what hangs off them; trainers read the cohorts they
+train and take attendance offline. Attendance is written only through
+training.services.mark_attendance, like the REST API, so history and completion follow.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from backend.accounts.models import User
+from backend.programmes import access
+from backend.sync.registry import Column, Rejected, SyncTable, epoch_ms, iso_date, register, text
+
+from . import services
+from .models import Attendance, Cohort, CohortSession, Course, Enrollment
+
+
+def _ids(raw: dict[str, Any], name: str) -> list[int]:
+    value = str(raw.get(name))
+    return [int(value)] if value.isdigit() and len(value) < 18 else []
+
+
+def _language() -> str:
+    return get_language() or "es"
+
+
+@register
+class Courses(SyncTable):
+    name = "courses"
+    description = "Courses of the cohorts the user is enrolled in or trains."
+    int_ids = True
+    columns = (
+        Column("code", "string", description="Stable course code."),
+        Column("title", "string", description="Title in the user's language."),
+        Column("description", "string", description="Description in the user's language."),
+        Column("stage", "string", description="Stage of the programme the course belongs to."),
+        Column("planned_hours", "number", description="Planned hours of teaching."),
+        Column("has_tests", "boolean", description="Whether it has pre- and post-tests."),
+        Column("pass_mark", "number", description="Post-test score needed, 0 to 100."),
+    )
+
+    def rows(self, user: User) -> QuerySet[Any]:
+        return Course.objects.filter(pk__in=access.own_cohorts(user).values("course_id"))
+
+    def serialize(self, obj: Course) -> dict[str, Any]:
+        language = _language()
+        return {
+            "id": str(obj.pk),
+            "code": obj.code,
+            "title": obj.title_for(language),
+            "description": obj.description_for(language),
+            "stage": obj.stage,
+            "planned_hours": obj.planned_hours,
+            "has_tests": obj.has_tests,
+            "pass_mark": obj.pass_mark,
+        }
+
+
+@register
+class Cohorts(SyncTable):
+    name = "cohorts"
+    description = "Cohorts the user is enrolled in or trains."
+    int_ids = True
+    columns = (
+        Column("course_id", "string", indexed=True, description="The course's id."),
+        Column("programme_id", "number", description="Programme of the cohort."),
+        Column("name", "string", description="Name of the cohort."),
+        Column("is_virtual", "boolean", description="Taught online."),
+        Column("city", "string", description="City, empty when virtual."),
+        Column("start_date", "string", description="YYYY-MM-DD."),
+        Column("end_date", "string", description="YYYY-MM-DD."),
+    )
+
+    def rows(self, user: User) -> QuerySet[Any]:
+        return access.own_cohorts(user)
+
+    def serialize(self, obj: Cohort) -> dict[str, Any]:
+        return {
+            "id": str(obj.pk),
+            "course_id": str(obj.course_id),
+            "programme_id": obj.programme_id,
+            "name": obj.name,
+            "is_virtual": obj.is_virtual,
+            "city": obj.city,
+            "start_date": iso_date(obj.start_date),
+            "end_date": iso_date(obj.end_date),
+        }
+
+
+@register
+class CohortSessions(SyncTable):
+    name = "cohort_sessions"
+    description = "Sessions of those cohorts."
+    int_ids = True
+    columns = (
+        Column("cohort_id", "string", indexed=True, description="The cohort's id."),
+        Column("date", "string", description="YYYY-MM-DD."),
+        Column("module", "string", description="Course module taught, or empty."),
+    )
+
+    def rows(self, user: User) -> QuerySet[Any]:
+        return CohortSession.objects.filter(cohort__in=access.own_cohorts(user).values("pk"))
+
+    def serialize(self, obj: CohortSession) -> dict[str, Any]:
+        return {
+            "id": str(obj.pk),
+            "cohort_id": str(obj.cohort_id),
+            "date": iso_date(obj.date),
+            "module": obj.module,
+        }
+
+
+@register
+class Enrollments(SyncTable):
+    name = "enrollments"
+    description = "The participant's own enrollments; a trainer's cohorts' rosters."
+    int_ids = True
+    columns = (
+        Column("cohort_id", "string", indexed=True, description="The cohort's id."),
+        Column("participant_id", "number", description="The enrolled person's user id."),
+        Column(
+            "status",
+            "string",
+            description="enrolled | completed | dropped_out (see the REST API).",
+        ),
+        Column("pre_score", "number", optional=True, description="Pre-test score, or null."),
+        Column("post_score", "number", optional=True, description="Post-test score, or null."),
+        Column("completed_on", "string", optional=True, description="YYYY-MM-DD, or null."),
+    )
+
+    def rows(self, user: User) -> QuerySet[Any]:
+        return access.own_cohort_enrollments(user)
+
+    def serialize(self, obj: Enrollment) -> dict[str, Any]:
+        return {
+            "id": str(obj.pk),
+            "cohort_id": str(obj.cohort_id),
+            "participant_id": obj.participant_id,
+            "status": obj.status,
+            "pre_score": obj.pre_score,
+            "post_score": obj.post_score,
+            "completed_on": iso_date(obj.completed_on),
+        }
+
+
+@register
+class AttendanceTable(SyncTable):
+    name = "attendance"
+    description = (
+        "Attendance marks: the participant's own; a trainer's cohorts', which the trainer "
+        "creates and corrects offline."
+    )
+    can_create = True
+    can_update = True
+    id_field = "sync_id"
+    client_columns = ("session_id", "enrollment_id", "status")
+    columns = (
+        Column("session_id", "string", indexed=True, description="The session's id."),
+        Column("enrollment_id", "string", indexed=True, description="The enrollment's id."),
+        Column("status", "string", description="present | absent | excused."),
+        Column("marked_at", "number", description="When the server stored the mark, epoch ms."),
+    )
+
+    def rows(self, user: User) -> QuerySet[Any]:
+        return Attendance.objects.filter(
+            enrollment__in=access.own_cohort_enrollments(user).values("pk")
+        )
+
+    def serialize(self, obj: Attendance) -> dict[str, Any]:
+        return {
+            "id": obj.sync_id,
+            "session_id": str(obj.session_id),
+            "enrollment_id": str(obj.enrollment_id),
+            "status": obj.status,
+            "marked_at": epoch_ms(obj.marked_at),
+        }
+
+    def _mark(self, user: User, raw: dict[str, Any], *, sync_id: str | None) -> None:
+        session_id, enrollment_id = text(raw, "session_id"), text(raw, "enrollment_id")
+        session = access.access_session(user, int(session_id)) if session_id.isdigit() else None
+        if session is None or not enrollment_id.isdigit():
+            raise Rejected("not_found", _("This session was not found."))
+        services.mark_attendance(
+            actor=user,
+            session=session,
+            marks=[(int(enrollment_id), text(raw, "status"))],
+            sync_ids={int(enrollment_id): sync_id} if sync_id else None,
+        )
+
+    def create(self, user: User, raw: dict[str, Any]) -> None:
+        # Only among the marks the user sees: a mark made elsewhere under another id.
+        other = (
+            self.rows(user)
+            .filter(
+                session_id__in=_ids(raw, "session_id"), enrollment_id__in=_ids(raw, "enrollment_id")
+            )
+            .first()
+        )
+        if other is not None and other.sync_id != raw["id"]:
+            raise Rejected(
+                "duplicate",
+                _("This person already has a mark at this session; change that one instead."),
+            )
+        self._mark(user, raw, sync_id=raw["id"])
+
+    def update(self, user: User, obj: Attendance, raw: dict[str, Any]) -> None:
+        if str(obj.session_id) != raw.get("session_id") or str(obj.enrollment_id) != raw.get(
+            "enrollment_id"
+        ):
+            raise Rejected(
+                "immutable", _("Only the status of a mark can change, not its session or person.")
+            )
+        self._mark(user, raw, sync_id=None)

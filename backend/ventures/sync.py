@@ -1,0 +1,208 @@
+"""Ventures and their ledger on the app's wire (see mobile_api_spec/sync.md).
+
+Every write goes through ventures.services, exactly like the REST API: a pushed entry is
+posted with record_entry, a deleted one is voided with void_entry. Entries are never edited:
+an `updated` entry is rejected with code `immutable` (void it and enter it again).
+"""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from backend.accounts.models import User
+from backend.programmes import access
+from backend.sync.registry import (
+    Column,
+    Rejected,
+    SyncTable,
+    date_value,
+    epoch_ms,
+    int_value,
+    invalid,
+    iso_date,
+    money,
+    register,
+    text,
+)
+
+from . import services
+from .models import ExpenseCategory, Formalisation, Kind, LedgerEntry, Method, Venture, Wallet
+
+VENTURE_FIELDS = ("name", "sector", "region", "formalisation", "started_on")
+
+
+def _choice(raw: dict[str, Any], name: str, values: list[str], *, blank: bool = False) -> str:
+    value = text(raw, name, required=not blank)
+    if value not in values and not (blank and value == ""):
+        raise invalid(name, _("choose one of: %(values)s.") % {"values": ", ".join(values)})
+    return value
+
+
+def _short(raw: dict[str, Any], name: str, limit: int, *, required: bool = True) -> str:
+    value = text(raw, name, required=required)
+    if len(value) > limit:
+        raise invalid(name, _("at most %(n)s characters.") % {"n": limit})
+    return value
+
+
+@register
+class Ventures(SyncTable):
+    name = "ventures"
+    description = "The participant's own ventures. Created and edited in the app."
+    can_create = True
+    can_update = True
+    id_field = "sync_id"
+    client_columns = ("programme_id", *VENTURE_FIELDS)
+    columns = (
+        Column("programme_id", "number", description="Programme the venture belongs to."),
+        Column("name", "string", description="Name of the business."),
+        Column("sector", "string", description="ISIC Rev. 4 section letter, A to U."),
+        Column("region", "string", description="ISO 3166-2 region code, or empty."),
+        Column(
+            "formalisation",
+            "string",
+            description="informal | tax_registered | company.",
+        ),
+        Column("started_on", "string", description="Start date, YYYY-MM-DD."),
+        Column("country", "string", description="ISO country code (set by the server)."),
+        Column("currency", "string", description="ISO currency of the books (set by the server)."),
+        Column("created_at", "number", description="When the server stored it, epoch ms."),
+    )
+
+    def rows(self, user: User) -> QuerySet[Any]:
+        return access.own_ventures(user)
+
+    def serialize(self, obj: Venture) -> dict[str, Any]:
+        return {
+            "id": obj.sync_id,
+            "programme_id": obj.programme_id,
+            "name": obj.name,
+            "sector": obj.sector,
+            "region": obj.region,
+            "formalisation": obj.formalisation,
+            "started_on": iso_date(obj.started_on),
+            "country": obj.country,
+            "currency": obj.currency,
+            "created_at": epoch_ms(obj.created_at),
+        }
+
+    def create(self, user: User, raw: dict[str, Any]) -> None:
+        venture = services.create_venture(
+            owner=user,
+            programme_id=int_value(raw, "programme_id"),
+            name=_short(raw, "name", 120),
+            sector=_short(raw, "sector", 1),
+            started_on=date_value(raw, "started_on"),  # type: ignore[arg-type]
+            region=_short(raw, "region", 10, required=False),
+            formalisation=_choice(raw, "formalisation", Formalisation.values, blank=True)
+            or Formalisation.INFORMAL,
+        )
+        Venture.objects.filter(pk=venture.pk).update(sync_id=raw["id"])
+
+    def update(self, user: User, obj: Venture, raw: dict[str, Any]) -> None:
+        changes: dict[str, Any] = {}
+        for name, limit in (("name", 120), ("sector", 1), ("region", 10)):
+            if name in raw:
+                changes[name] = _short(raw, name, limit, required=name != "region")
+        if raw.get("formalisation"):
+            changes["formalisation"] = _choice(raw, "formalisation", Formalisation.values)
+        if "started_on" in raw:
+            changes["started_on"] = date_value(raw, "started_on")
+        services.update_venture(venture=obj, changes=changes)
+
+    def delete(self, user: User, obj: Venture) -> None:
+        raise Rejected(
+            "not_deletable", _("A venture cannot be deleted; its records stay in the books.")
+        )
+
+
+@register
+class LedgerEntries(SyncTable):
+    name = "ledger_entries"
+    description = (
+        "Sales, expenses and repayments of the participant's ventures. Append-only: created "
+        "in the app, deleted = voided on the server; edits are rejected (code `immutable`)."
+    )
+    can_create = True
+    can_delete = True
+    client_columns = (
+        "venture_id",
+        "kind",
+        "amount",
+        "occurred_on",
+        "payment_method",
+        "wallet",
+        "category",
+        "note",
+    )
+    columns = (
+        Column("venture_id", "string", indexed=True, description="The venture's id (sync id)."),
+        Column("kind", "string", description="sale | expense | repayment."),
+        Column("amount", "string", description='Positive decimal string, e.g. "12.50".'),
+        Column("occurred_on", "string", description="Business date as entered, YYYY-MM-DD."),
+        Column(
+            "payment_method",
+            "string",
+            description="cash | bank_transfer | mobile_wallet | card | customer_credit | other.",
+        ),
+        Column("wallet", "string", description="Wallet for mobile_wallet payments, else empty."),
+        Column("category", "string", description="Expense category, else empty."),
+        Column("note", "string", description="Free text, at most 140 characters."),
+        Column("received_at", "number", description="When the server received it, epoch ms."),
+    )
+
+    def rows(self, user: User) -> QuerySet[Any]:
+        return access.own_live_entries(user).select_related("venture")
+
+    def serialize(self, obj: LedgerEntry) -> dict[str, Any]:
+        return {
+            "id": obj.pk,
+            "venture_id": obj.venture.sync_id,
+            "kind": obj.kind,
+            "amount": money(obj.amount),
+            "occurred_on": iso_date(obj.occurred_on),
+            "payment_method": obj.payment_method,
+            "wallet": obj.wallet,
+            "category": obj.category,
+            "note": obj.note,
+            "received_at": epoch_ms(obj.received_at),
+        }
+
+    def same_content(self, obj: LedgerEntry, raw: dict[str, Any]) -> bool:
+        try:
+            amount = Decimal(str(raw.get("amount")))
+        except InvalidOperation:
+            return False
+        stored = self.serialize(obj)
+        names = [n for n in self.client_columns or () if n != "amount" and n in raw]
+        return amount == obj.amount and all(stored[n] == (raw[n] or "") for n in names)
+
+    def create(self, user: User, raw: dict[str, Any]) -> None:
+        venture = access.own_ventures(user).filter(sync_id=text(raw, "venture_id")).first()
+        if venture is None:
+            raise Rejected("not_found", _("The venture of this entry was not found."))
+        services.record_entry(
+            venture=venture,
+            actor=user,
+            data=services.EntryInput(
+                id=raw["id"],
+                kind=_choice(raw, "kind", Kind.values),
+                amount=raw.get("amount"),
+                occurred_on=date_value(raw, "occurred_on"),  # type: ignore[arg-type]
+                payment_method=_choice(raw, "payment_method", Method.values),
+                wallet=_choice(raw, "wallet", Wallet.values, blank=True),
+                category=_choice(raw, "category", ExpenseCategory.values, blank=True),
+                note=_short(raw, "note", 140, required=False),
+            ),
+        )
+
+    def update(self, user: User, obj: LedgerEntry, raw: dict[str, Any]) -> None:
+        raise Rejected(
+            "immutable",
+            _("A ledger entry cannot be changed. Delete it (it is voided) and enter it again."),
+        )
+
+    def delete(self, user: User, obj: LedgerEntry) -> None:
+        services.void_entry(actor=user, entry_id=obj.pk, reason="")

@@ -1,0 +1,290 @@
+"""M3 to M6 on small datasets, each expected value worked out by hand in the test.
+
+The period is the first quarter of 2026 in programme A's time zone (America/Lima, UTC-5):
+an event at 23:30 on 31 March in Lima is 04:30 on 1 April in UTC and still counts; one at
+00:30 on 1 April in Lima (05:30 UTC) does not.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+
+from backend.finance.fund.models import Fund, FundEntry, Grant
+from backend.finance.models import (
+    Lesson,
+    LessonProgress,
+    Module,
+    QuizAttempt,
+    SavingsGoal,
+    SavingsMovement,
+)
+from backend.outcomes import report
+from backend.outcomes.indicators import compute
+from backend.outcomes.params import ReportParams
+from backend.ventures import services as ledger
+from tests.conftest import World
+
+from .conftest import person, sales, venture_of
+
+LIMA = ZoneInfo("America/Lima")
+
+
+def lima(*parts: int) -> dt.datetime:
+    return dt.datetime(*parts, tzinfo=LIMA)
+
+
+def quarter(world: World, breakdown: tuple[str, ...] = ()) -> ReportParams:
+    return ReportParams(
+        programme_ids=(world.programme_a.pk,),
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 3, 31),
+        breakdown=breakdown,
+    )
+
+
+def restamp(qs: QuerySet, **values: object) -> None:
+    """Sets times that the model fills in on creation (auto_now_add) to a chosen moment."""
+    assert qs.update(**values) == 1
+
+
+# --- M3 ----------------------------------------------------------------------------------
+
+
+def test_m3_completion_and_knowledge_gain(world: World) -> None:
+    # The core module ships with the app; "extra" stands for any other module.
+    core = Module.objects.get(code="core")
+    *first, last = list(Lesson.objects.filter(module=core).order_by("order"))
+    assert first, "the core module has several lessons"
+    extra = Module.objects.create(code="extra", title_es="Más", title_en="More", title_pt="Mais")
+    l_extra = Lesson.objects.create(module=extra, order=1, slug="insurance")
+    ana, bea, carla, dora = (person(world, "female") for _ in range(4))
+    eli = person(world, "male")
+
+    def done(user: object, lesson: Lesson, at: dt.datetime) -> None:
+        LessonProgress.objects.create(user=user, lesson=lesson, completed_at=at)
+
+    def all_but_last(user: object, at: dt.datetime) -> None:
+        for lesson in first:
+            done(user, lesson, at)
+
+    def test(user: object, kind: str, score: int, at: dt.datetime) -> None:
+        QuizAttempt.objects.create(
+            user=user, kind=kind, module=core, correct=score, total=100, score=score, answered_at=at
+        )
+
+    # Ana: every core lesson, the last at 23:30 on 31 March in Lima (1 April in UTC): counts.
+    all_but_last(ana, lima(2026, 1, 10, 9))
+    done(ana, last, lima(2026, 3, 31, 23, 30))
+    # Bea: every one, the last at 00:30 on 1 April in Lima: completed after the period.
+    all_but_last(bea, lima(2026, 2, 1, 9))
+    done(bea, last, lima(2026, 4, 1, 0, 30))
+    # Carla: all but one core lesson, and the extra module: not the core set.
+    all_but_last(carla, lima(2026, 2, 1, 9))
+    done(carla, l_extra, lima(2026, 2, 2, 9))
+    # Dora: every one, in February: counts. Eli: every one, in December 2025: too early.
+    all_but_last(dora, lima(2026, 2, 3, 9))
+    done(dora, last, lima(2026, 2, 4, 9))
+    all_but_last(eli, lima(2025, 12, 1, 9))
+    done(eli, last, lima(2025, 12, 2, 9))
+
+    # Knowledge gain: post-test minus pre-test score, when the post-test falls in the period.
+    test(ana, "pre", 40, lima(2026, 1, 5, 9))
+    test(ana, "post", 70, lima(2026, 3, 31, 22))  # 03:00 UTC on 1 April, in period in Lima
+    test(dora, "pre", 50, lima(2026, 1, 5, 9))
+    test(dora, "post", 60, lima(2026, 3, 1, 9))
+    test(bea, "pre", 20, lima(2026, 1, 5, 9))
+    test(bea, "post", 90, lima(2026, 4, 1, 0, 30))  # after the period in Lima: left out
+    test(carla, "post", 80, lima(2026, 3, 1, 9))  # no pre-test: no gain to measure
+
+    result = compute(quarter(world, ("sex",)), ["M3"])["M3"]
+    assert result.counts.total == 2  # Ana and Dora
+    assert result.counts.cells == {("female",): 2}
+    # Ana 70 - 40 = 30, Dora 60 - 50 = 10: mean 20.0 points over n = 2
+    assert result.details == {"gain_n": 2, "mean_gain": 20.0}
+
+
+# --- M4 ----------------------------------------------------------------------------------
+
+
+def test_m4_digital_share_and_ventures(world: World) -> None:
+    jan, mar, apr = dt.date(2026, 1, 1), dt.date(2026, 3, 1), dt.date(2026, 4, 1)
+    wallet = venture_of(person(world, "female"), world)
+    cash_only = venture_of(person(world, "male"), world)
+    late_card = venture_of(person(world, "female"), world)
+    voided = venture_of(person(world, "female"), world)
+    sales(wallet, jan, ["100", "100"])  # 200 cash
+    sales(wallet, mar, ["50"], method="bank_transfer")  # 50 digital on 1 March
+    ledger.record_entry(
+        venture=wallet,
+        actor=wallet.owner,
+        data=ledger.EntryInput(
+            id="last-day",
+            kind="sale",
+            amount="30",
+            occurred_on=dt.date(2026, 3, 31),  # the period's last day: counts
+            payment_method="bank_transfer",
+        ),
+    )
+    ledger.record_entry(
+        venture=wallet,
+        actor=wallet.owner,
+        data=ledger.EntryInput(
+            id="a-cost",
+            kind="expense",
+            amount="500",
+            occurred_on=dt.date(2026, 3, 2),
+            payment_method="card",  # an expense paid by card is not a digital sale
+        ),
+    )
+    sales(cash_only, jan, ["120"])
+    sales(late_card, apr, ["400"], method="card")  # 1 April: after the period
+    sales(late_card, jan, ["80"])
+    sales(voided, mar, ["1000"], method="card")
+    ledger.void_entry(actor=voided.owner, entry_id=f"e{voided.pk}-202603-0", reason="typo")
+
+    result = compute(quarter(world, ("sex",)), ["M4"])["M4"]
+    assert result.counts.total == 1  # only "wallet" had a digital sale in the period
+    assert result.counts.cells == {("female",): 1}
+    pen = result.details["by_currency"]["PEN"]
+    # sales in Jan-Mar: wallet 200 + 50 + 30, cash_only 120, late_card 80 = 480; digital 80
+    assert pen["sales"] == Decimal("480")
+    assert pen["digital"] == Decimal("80")
+    assert pen["digital"] / pen["sales"] == Decimal("0.1666666666666666666666666667")
+    assert pen["contributions"] == {"count": 1, "top2": [Decimal("80")]}
+
+
+# --- M5 ----------------------------------------------------------------------------------
+
+
+def test_m5_savers_and_net_saved_per_currency(world: World) -> None:
+    ana, bea, carlos = person(world, "female"), person(world, "female"), person(world, "male")
+
+    def goal(user: object, currency: str) -> SavingsGoal:
+        return SavingsGoal.objects.create(
+            user=user,
+            programme=world.programme_a,
+            name="Fondo",
+            target_amount=Decimal(500),
+            currency=currency,
+        )
+
+    def move(g: SavingsGoal, kind: str, amount: str, day: dt.date) -> None:
+        SavingsMovement.objects.create(goal=g, kind=kind, amount=Decimal(amount), occurred_on=day)
+
+    a_pen, a_usd, b_pen, c_pen = (
+        goal(ana, "PEN"),
+        goal(ana, "USD"),
+        goal(bea, "PEN"),
+        goal(carlos, "PEN"),
+    )
+    move(a_pen, "deposit", "100", dt.date(2026, 1, 1))  # the period's first day
+    move(a_pen, "withdrawal", "30", dt.date(2026, 2, 10))
+    move(a_usd, "deposit", "20", dt.date(2026, 3, 31))  # the period's last day
+    move(b_pen, "deposit", "50", dt.date(2026, 3, 15))
+    move(b_pen, "deposit", "999", dt.date(2026, 4, 1))  # after the period
+    move(c_pen, "deposit", "70", dt.date(2025, 12, 31))  # before the period
+    move(c_pen, "withdrawal", "10", dt.date(2026, 2, 1))  # only a withdrawal: not a saver
+
+    result = compute(quarter(world, ("sex",)), ["M5"])["M5"]
+    assert result.counts.total == 2  # Ana and Bea deposited in the period
+    assert result.counts.cells == {("female",): 2}
+    assert result.details["by_currency"] == {
+        # PEN: deposits 100 + 50, withdrawals 30 + 10 => 110; savers Ana and Bea
+        "PEN": {"net_saved": Decimal("110"), "savers": 2},
+        # USD: Ana's 20, never added to the soles
+        "USD": {"net_saved": Decimal("20"), "savers": 1},
+    }
+
+
+# --- M6 ----------------------------------------------------------------------------------
+
+
+def _fund(world: World) -> Fund:
+    return Fund.objects.create(
+        programme=world.programme_a,
+        slug="semilla-lima",
+        currency="PEN",
+        goal=Decimal(10000),
+        title="Capital semilla",
+        story_es="-",
+        story_en="-",
+        story_pt="-",
+        min_donation=Decimal(10),
+        max_donation=Decimal(5000),
+    )
+
+
+def test_m6_donations_net_of_refunds_grants_and_ventures_funded(world: World) -> None:
+    fund = _fund(world)
+    v1 = venture_of(person(world, "female"), world)
+    v2 = venture_of(person(world, "male"), world)
+    v3 = venture_of(person(world, "female"), world)
+
+    def entry(kind: str, amount: str, at: dt.datetime, grant: Grant | None = None) -> None:
+        source = f"{kind}-{amount}-{at.isoformat()}"
+        FundEntry.objects.create(
+            fund=fund, kind=kind, amount=Decimal(amount), source=source, grant=grant
+        )
+        restamp(FundEntry.objects.filter(source=source), created_at=at)
+
+    entry("donation", "100", lima(2026, 3, 31, 23, 0))  # 04:00 UTC 1 April: in the period
+    entry("refund", "-30", lima(2026, 2, 1, 9))
+    entry("donation", "40", lima(2026, 2, 2, 9))
+    entry("dispute", "-40", lima(2026, 2, 20, 9))
+    entry("dispute_won", "40", lima(2026, 3, 1, 9))
+    entry("donation", "500", lima(2026, 4, 1, 0, 30))  # 1 April in Lima: after the period
+    entry("contribution", "1000", lima(2026, 1, 1, 0, 0))  # the first minute of the period
+
+    def grant(venture: object, amount: str, disbursed: dt.datetime | None) -> None:
+        g = Grant.objects.create(
+            fund=fund,
+            venture=venture,
+            amount=Decimal(amount),
+            purpose="Equipo",
+            granted_by=world.manager,
+            status="disbursed" if disbursed else "granted",
+        )
+        if disbursed:
+            restamp(Grant.objects.filter(pk=g.pk), disbursed_at=disbursed)
+            entry("grant", f"-{amount}", disbursed, grant=g)
+
+    grant(v1, "200", lima(2026, 1, 15, 9))
+    grant(v1, "100", lima(2026, 3, 31, 23, 59))  # the same venture twice: one venture funded
+    grant(v2, "300", None)  # granted, not yet disbursed
+    grant(v3, "400", lima(2026, 4, 1, 0, 1))  # disbursed after the period (Lima)
+
+    result = compute(quarter(world, ("sex",)), ["M6"])["M6"]
+    assert result.counts.total == 1
+    assert result.counts.cells == {("female",): 1}
+    assert result.details["by_currency"] == {
+        "PEN": {
+            # 100 - 30 + 40 - 40 + 40 = 110 (the 500 came after the period)
+            "donations_net": Decimal("110"),
+            "contributions": Decimal("1000"),
+            "disbursed": Decimal("300"),  # 200 + 100
+            "funded_ventures": 1,
+            "grant_contributions": {"count": 1, "top2": [Decimal("300")]},
+        }
+    }
+
+
+def test_m6_disbursed_total_withheld_from_donors_when_two_grants_dominate(world: World) -> None:
+    fund = _fund(world)
+    # Five ventures funded (K = 5), but 4,000 + 3,000 of 7,300 is 96%: above 85%.
+    for amount in ("4000", "3000", "100", "100", "100"):
+        Grant.objects.create(
+            fund=fund,
+            venture=venture_of(person(world, "female"), world),
+            amount=Decimal(amount),
+            purpose="Equipo",
+            granted_by=world.manager,
+            status="disbursed",
+            disbursed_at=lima(2026, 2, 1, 9),
+        )
+    donor = report.build(quarter(world), suppress=True, k=5, codes=("M6",))
+    manager = report.build(quarter(world), suppress=False, k=5, codes=("M6",))
+    assert donor["indicators"][0]["details"]["by_currency"]["PEN"]["disbursed"] is None
+    assert donor["indicators"][0]["details"]["by_currency"]["PEN"]["funded_ventures"] == 5
+    assert Decimal(manager["indicators"][0]["details"]["by_currency"]["PEN"]["disbursed"]) == 7300
