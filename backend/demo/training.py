@@ -137,7 +137,7 @@ def _cohort(
 ) -> None:  # fmt: skip
     if Cohort.objects.filter(programme=programme, name=name).exists():
         return
-    today = services.local_today(programme)
+    today = programme.today()
     end = today - dt.timedelta(days=plan.ended_days_ago)
     start = end - dt.timedelta(days=7 * (plan.sessions - 1))
     cohort = services.create_cohort(

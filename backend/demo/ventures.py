@@ -12,7 +12,6 @@ services would have produced one entry at a time.
 import datetime as dt
 import random
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -81,7 +80,7 @@ def _venture(programme: Programme, owner: User, index: int, rng: random.Random) 
     name = pattern.format(n=first_name)
     if Venture.objects.filter(owner=owner, programme=programme).exists():
         return None
-    today = _today(programme)
+    today = programme.today()
     return Venture.objects.create(
         owner=owner,
         programme=programme,
@@ -93,10 +92,6 @@ def _venture(programme: Programme, owner: User, index: int, rng: random.Random) 
         formalisation=formalisation,
         started_on=_month_start(today, MONTHS + 2 + rng.randint(0, 6)),
     )
-
-
-def _today(programme: Programme) -> dt.date:
-    return timezone.localdate(timezone=ZoneInfo(programme.time_zone))
 
 
 def _month_start(today: dt.date, months_back: int) -> dt.date:
@@ -114,7 +109,7 @@ def _level(month: int, recovers: bool) -> float:
 
 
 def _books(venture: Venture, rng: random.Random, per_week: int, *, recovers: bool) -> None:
-    today = _today(venture.programme)
+    today = venture.programme.today()
     first = _month_start(today, MONTHS - 1)
     methods = METHODS.get(venture.country, METHODS["EC"])
     ticket = TICKET.get(venture.currency, Decimal("10"))

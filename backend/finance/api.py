@@ -125,12 +125,7 @@ def list_lessons(request: HttpRequest, code: str, query: Query[LangQuery]) -> li
 def get_lesson(request: HttpRequest, lesson_id: int, query: Query[LangQuery]) -> dict[str, Any]:
     user = _reader(request)
     language = _language(query)
-    lesson = (
-        Lesson.objects.select_related("module")
-        .prefetch_related(selectors.questions_prefetch())
-        .filter(pk=lesson_id)
-        .first()
-    )
+    lesson = selectors.lesson_with_quiz(lesson_id)
     if lesson is None:
         raise NotFound(_("Not found."))
     out = selectors.lesson_dict(lesson, language, reveal=False)

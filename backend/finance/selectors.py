@@ -338,3 +338,13 @@ def find_providers(
     if document:
         qs = qs.filter(accepted_documents__document=check_document(document))
     return qs.prefetch_related("accepted_documents").order_by("country", "name").distinct()
+
+
+def lesson_with_quiz(lesson_id: int) -> Lesson | None:
+    """One lesson with its module and quiz questions and choices, in three queries."""
+    return (
+        Lesson.objects.select_related("module")
+        .prefetch_related(questions_prefetch())
+        .filter(pk=lesson_id)
+        .first()
+    )

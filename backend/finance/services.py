@@ -4,10 +4,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
@@ -220,10 +218,6 @@ def _programme_for(user: User, programme_id: int | None) -> Programme:
     return found[0]
 
 
-def _today(programme: Programme) -> dt.date:
-    return timezone.localdate(timezone=ZoneInfo(programme.time_zone))
-
-
 @transaction.atomic
 def create_goal(
     *,
@@ -243,7 +237,7 @@ def create_goal(
     if not name.strip():
         raise DomainError(_("Give the goal a name."), field="body.name", status=422)
     amount = parse_amount(target_amount, currency, field="body.target_amount")
-    if target_date is not None and target_date < _today(programme):
+    if target_date is not None and target_date < programme.today():
         raise DomainError(
             _("The target date cannot be in the past."), field="body.target_date", status=422
         )
@@ -275,7 +269,7 @@ def record_movement(
         raise DomainError(_("Choose deposit or withdrawal."), field="body.kind", status=422)
     locked = SavingsGoal.objects.select_for_update().select_related("programme").get(pk=goal.pk)
     value = parse_amount(amount, locked.currency, field="body.amount")
-    today = _today(locked.programme)
+    today = locked.programme.today()
     occurred_on = occurred_on or today
     if occurred_on > today:
         raise DomainError(

@@ -114,12 +114,7 @@ def lessons(request: HttpRequest) -> HttpResponse:
 @login_required
 def lesson_page(request: HttpRequest, lesson_id: int) -> HttpResponse:
     user = request_user(request)
-    lesson = (
-        Lesson.objects.select_related("module")
-        .prefetch_related(selectors.questions_prefetch())
-        .filter(pk=lesson_id)
-        .first()
-    )
+    lesson = selectors.lesson_with_quiz(lesson_id)
     if lesson is None:
         raise Http404
     language = _language()

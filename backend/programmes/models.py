@@ -1,8 +1,10 @@
-from zoneinfo import available_timezones
+import datetime as dt
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.lib.geography import COUNTRY_CHOICES, CURRENCY_CHOICES, is_region_of
@@ -65,6 +67,10 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self) -> dt.date:
+        """Today's date where the programme runs: business dates are judged against this."""
+        return timezone.localdate(timezone=ZoneInfo(self.time_zone))
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

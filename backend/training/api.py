@@ -10,7 +10,7 @@ from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from backend.accounts.audit import audit
-from backend.accounts.models import User
+from backend.accounts.http import request_user
 from backend.lib.errors import Forbidden, NotFound
 from backend.programmes import access
 
@@ -37,27 +37,22 @@ from .schemas import (
 router = Router(tags=["training"])
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _cohort(request: HttpRequest, cohort_id: int) -> Cohort:
-    cohort = access.access_cohort(_user(request), cohort_id)
+    cohort = access.access_cohort(request_user(request), cohort_id)
     if cohort is None:
         raise NotFound(_("Not found."))
     return cohort
 
 
 def _session(request: HttpRequest, session_id: int) -> CohortSession:
-    session = access.access_session(_user(request), session_id)
+    session = access.access_session(request_user(request), session_id)
     if session is None:
         raise NotFound(_("Not found."))
     return session
 
 
 def _enrollment(request: HttpRequest, enrollment_id: int) -> Enrollment:
-    enrollment = access.access_staff_enrollment(_user(request), enrollment_id)
+    enrollment = access.access_staff_enrollment(request_user(request), enrollment_id)
     if enrollment is None:
         raise NotFound(_("Not found."))
     return enrollment
@@ -65,7 +60,7 @@ def _enrollment(request: HttpRequest, enrollment_id: int) -> Enrollment:
 
 def _managed_cohort(request: HttpRequest, cohort_id: int) -> Cohort:
     cohort = _cohort(request, cohort_id)
-    if not access.may_manage_cohort(_user(request), cohort):
+    if not access.may_manage_cohort(request_user(request), cohort):
         raise Forbidden(_("Only the programme's managers can do this."))
     return cohort
 
@@ -84,12 +79,12 @@ def list_courses(request: HttpRequest) -> QuerySet[Course]:
 )
 @paginate(LimitOffsetPagination)
 def list_cohorts(request: HttpRequest) -> QuerySet[Cohort]:
-    return selectors.cohort_list(access.cohorts_visible_to(_user(request)))
+    return selectors.cohort_list(access.cohorts_visible_to(request_user(request)))
 
 
 @router.post("/cohorts", response={201: CohortOut}, summary="Create a cohort (managers)")
 def create_cohort(request: HttpRequest, payload: CohortIn) -> Status[Cohort]:
-    user = _user(request)
+    user = request_user(request)
     programme = access.access_managed_programme(user, payload.programme_id)
     if programme is None:
         raise NotFound(_("Not found."), field="body.programme_id")
@@ -135,7 +130,7 @@ def list_sessions(request: HttpRequest, cohort_id: int) -> QuerySet[CohortSessio
 def add_session(request: HttpRequest, cohort_id: int, payload: SessionIn) -> Status[Any]:
     cohort = _cohort(request, cohort_id)
     session = services.add_session(
-        actor=_user(request), cohort=cohort, date=payload.date, module=payload.module
+        actor=request_user(request), cohort=cohort, date=payload.date, module=payload.module
     )
     return Status(201, session)
 
@@ -149,7 +144,7 @@ def add_session(request: HttpRequest, cohort_id: int, payload: SessionIn) -> Sta
 @paginate(LimitOffsetPagination)
 def roster(request: HttpRequest, cohort_id: int) -> QuerySet[Enrollment]:
     cohort = _cohort(request, cohort_id)
-    audit(_user(request), "training.roster", obj=cohort)
+    audit(request_user(request), "training.roster", obj=cohort)
     return selectors.roster(cohort)
 
 
@@ -161,7 +156,7 @@ def roster(request: HttpRequest, cohort_id: int) -> QuerySet[Enrollment]:
 def enroll(request: HttpRequest, cohort_id: int, payload: EnrollIn) -> Status[Enrollment]:
     cohort = _managed_cohort(request, cohort_id)
     enrollment = services.enroll(
-        actor=_user(request), cohort=cohort, participant_id=payload.participant_id
+        actor=request_user(request), cohort=cohort, participant_id=payload.participant_id
     )
     return Status(201, selectors.roster(cohort).get(pk=enrollment.pk))
 
@@ -173,7 +168,7 @@ def enroll(request: HttpRequest, cohort_id: int, payload: EnrollIn) -> Status[En
 )
 def issue_cohort_certificates(request: HttpRequest, cohort_id: int) -> Status[dict[str, int]]:
     cohort = _cohort(request, cohort_id)
-    queued = services.queue_cohort_certificates(actor=_user(request), cohort=cohort)
+    queued = services.queue_cohort_certificates(actor=request_user(request), cohort=cohort)
     return Status(202, {"queued": queued})
 
 
@@ -200,7 +195,7 @@ def attendance_sheet(request: HttpRequest, session_id: int) -> QuerySet[Enrollme
 def mark_attendance(request: HttpRequest, session_id: int, payload: AttendanceIn) -> Any:
     session = _session(request, session_id)
     result = services.mark_attendance(
-        actor=_user(request),
+        actor=request_user(request),
         session=session,
         marks=[(m.enrollment_id, m.status.value) for m in payload.marks],
     )
@@ -215,7 +210,7 @@ def mark_attendance(request: HttpRequest, session_id: int, payload: AttendanceIn
 def update_enrollment(
     request: HttpRequest, enrollment_id: int, payload: EnrollmentPatchIn
 ) -> Enrollment:
-    user = _user(request)
+    user = request_user(request)
     enrollment = _enrollment(request, enrollment_id)
     given = payload.model_dump(exclude_unset=True)
     scores = {k: v for k, v in given.items() if k in {"pre_score", "post_score"}}
@@ -235,7 +230,9 @@ def update_enrollment(
 )
 def issue_certificate(request: HttpRequest, enrollment_id: int) -> Status[Certificate]:
     enrollment = _enrollment(request, enrollment_id)
-    certificate, created = services.issue_certificate(actor=_user(request), enrollment=enrollment)
+    certificate, created = services.issue_certificate(
+        actor=request_user(request), enrollment=enrollment
+    )
     return Status(201 if created else 200, certificate)
 
 
@@ -245,7 +242,7 @@ def issue_certificate(request: HttpRequest, enrollment_id: int) -> Status[Certif
     summary="Revoke a certificate, with a reason (managers)",
 )
 def revoke_certificate(request: HttpRequest, certificate_id: int, payload: RevokeIn) -> Any:
-    user = _user(request)
+    user = request_user(request)
     certificate = access.access_certificate(user, certificate_id)
     if certificate is None:
         raise NotFound(_("Not found."))
@@ -266,7 +263,7 @@ def revoke_certificate(request: HttpRequest, certificate_id: int, payload: Revok
     },
 )
 def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     certificate = access.access_certificate(user, certificate_id)
     if certificate is None:
         raise NotFound(_("Not found."))
@@ -285,6 +282,6 @@ def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
 )
 @paginate(LimitOffsetPagination)
 def my_enrollments(request: HttpRequest) -> QuerySet[Enrollment]:
-    return selectors.with_progress(Enrollment.objects.filter(participant=_user(request))).order_by(
-        "-cohort__start_date", "pk"
-    )
+    return selectors.with_progress(
+        Enrollment.objects.filter(participant=request_user(request))
+    ).order_by("-cohort__start_date", "pk")

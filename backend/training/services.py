@@ -7,7 +7,6 @@ these functions check the rules of the domain.
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -40,11 +39,6 @@ from .models import (
     EnrollmentStatus,
     Stage,
 )
-
-
-def local_today(programme: Programme) -> dt.date:
-    return timezone.localdate(timezone=ZoneInfo(programme.time_zone))
-
 
 # --- cohorts and sessions --------------------------------------------------------------------
 
@@ -227,7 +221,7 @@ def mark_attendance(
     """
     sync_ids = sync_ids or {}
     cohort = session.cohort
-    if session.date > (today or local_today(cohort.programme)):
+    if session.date > (today or cohort.programme.today()):
         raise DomainError(
             _("This session has not taken place yet."), field="path.session_id", status=422
         )
@@ -395,7 +389,7 @@ def evaluate_cohort(
         progress = progresses[enrollment.pk]
         if progress.met and enrollment.status != EnrollmentStatus.COMPLETED:
             enrollment.status = EnrollmentStatus.COMPLETED
-            enrollment.completed_on = today or local_today(cohort.programme)
+            enrollment.completed_on = today or cohort.programme.today()
             enrollment.completion_rule = rules.rule_text(cohort.course, progress)
         elif (
             not progress.met

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.accounts.audit import audit
-from backend.accounts.models import User
+from backend.accounts.http import request_user
 from backend.lib.errors import DomainError
 from backend.lib.ratelimit import over_limit
 from backend.programmes import access
@@ -24,13 +24,8 @@ from .models import AttendanceStatus, Certificate, Cohort, Enrollment
 VERIFY_LIMIT_PER_MINUTE = 30
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _cohort(request: HttpRequest, cohort_id: int) -> Cohort:
-    cohort = access.access_cohort(_user(request), cohort_id)
+    cohort = access.access_cohort(request_user(request), cohort_id)
     if cohort is None:
         raise Http404
     return cohort
@@ -43,7 +38,7 @@ def _rows(queryset: Any) -> list[dict[str, Any]]:
 
 @login_required
 def cohorts(request: HttpRequest) -> HttpResponse:
-    rows = list(selectors.cohort_list(access.cohorts_visible_to(_user(request))))
+    rows = list(selectors.cohort_list(access.cohorts_visible_to(request_user(request))))
     return render(request, "training/cohorts.html", {"cohorts": rows})
 
 
@@ -51,7 +46,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
 def my_training(request: HttpRequest) -> HttpResponse:
     """A participant's own enrollments, progress and certificates."""
     enrollments = selectors.with_progress(
-        Enrollment.objects.filter(participant=_user(request))
+        Enrollment.objects.filter(participant=request_user(request))
     ).order_by("-cohort__start_date", "pk")
     rows = [
         {**row, "title": row["e"].cohort.course.title_for(request.LANGUAGE_CODE)}
@@ -63,21 +58,21 @@ def my_training(request: HttpRequest) -> HttpResponse:
 @login_required
 def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort(request, cohort_id)
-    audit(_user(request), "training.roster", obj=cohort)
+    audit(request_user(request), "training.roster", obj=cohort)
     context = {
         "cohort": cohort,
         "course_title": cohort.course.title_for(request.LANGUAGE_CODE),
         "sessions": list(cohort.sessions.order_by("date", "pk")),
         "rows": _rows(selectors.roster(cohort)),
-        "today": services.local_today(cohort.programme),
-        "may_manage": access.may_manage_cohort(_user(request), cohort),
+        "today": cohort.programme.today(),
+        "may_manage": access.may_manage_cohort(request_user(request), cohort),
     }
     return render(request, "training/cohort.html", context)
 
 
 @login_required
 def session_sheet(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = access.access_session(_user(request), session_id)
+    session = access.access_session(request_user(request), session_id)
     if session is None:
         raise Http404
     if request.method == "POST":
@@ -88,7 +83,7 @@ def session_sheet(request: HttpRequest, session_id: int) -> HttpResponse:
         status = request.POST.get("status", "")
         try:
             services.mark_attendance(
-                actor=_user(request), session=session, marks=[(enrollment_id, status)]
+                actor=request_user(request), session=session, marks=[(enrollment_id, status)]
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -98,7 +93,7 @@ def session_sheet(request: HttpRequest, session_id: int) -> HttpResponse:
         "cohort": session.cohort,
         "rows": _rows(selectors.session_sheet(session.cohort, session)),
         "statuses": AttendanceStatus.choices,
-        "is_future": session.date > services.local_today(session.cohort.programme),
+        "is_future": session.date > session.cohort.programme.today(),
     }
     return render(request, "training/session.html", context)
 
@@ -127,7 +122,7 @@ def scores(request: HttpRequest, cohort_id: int) -> HttpResponse:
                 continue
             try:
                 services.record_scores(
-                    actor=_user(request), enrollment=e, pre_score=pre, post_score=post
+                    actor=request_user(request), enrollment=e, pre_score=pre, post_score=post
                 )
                 saved += 1
             except DomainError as exc:
@@ -141,12 +136,12 @@ def scores(request: HttpRequest, cohort_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def issue_certificate(request: HttpRequest, enrollment_id: int) -> HttpResponse:
-    enrollment = access.access_staff_enrollment(_user(request), enrollment_id)
+    enrollment = access.access_staff_enrollment(request_user(request), enrollment_id)
     if enrollment is None:
         raise Http404
     try:
         certificate, _created = services.issue_certificate(
-            actor=_user(request), enrollment=enrollment
+            actor=request_user(request), enrollment=enrollment
         )
         messages.success(
             request, _("Certificate %(serial)s issued.") % {"serial": certificate.serial}
@@ -160,7 +155,7 @@ def issue_certificate(request: HttpRequest, enrollment_id: int) -> HttpResponse:
 @require_POST
 def issue_cohort_certificates(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort(request, cohort_id)
-    n = services.queue_cohort_certificates(actor=_user(request), cohort=cohort)
+    n = services.queue_cohort_certificates(actor=request_user(request), cohort=cohort)
     messages.success(
         request,
         _("%(n)s certificates are being issued. Reload this page in a moment.") % {"n": n},
@@ -170,7 +165,7 @@ def issue_cohort_certificates(request: HttpRequest, cohort_id: int) -> HttpRespo
 
 @login_required
 def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     certificate = access.access_certificate(user, certificate_id)
     if certificate is None:
         raise Http404
@@ -191,7 +186,7 @@ def _cell(value: Any) -> str:
 @login_required
 def roster_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort(request, cohort_id)
-    audit(_user(request), "training.roster.export", obj=cohort)
+    audit(request_user(request), "training.roster.export", obj=cohort)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.pk}.csv"'
     writer = csv.writer(response)

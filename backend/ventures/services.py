@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -48,10 +47,6 @@ SECTORS = {code for code, _label in SECTOR_CHOICES}
 FUTURE_DAYS = 1
 
 
-def programme_today(programme: Programme) -> dt.date:
-    return timezone.localdate(timezone=ZoneInfo(programme.time_zone))
-
-
 # --- ventures ----------------------------------------------------------------------------------
 
 
@@ -64,9 +59,7 @@ def _check_venture_fields(
         raise DomainError(
             _("This region is not in the programme's country."), field="body.region", status=422
         )
-    if started_on is not None and started_on > programme_today(programme) + dt.timedelta(
-        days=FUTURE_DAYS
-    ):
+    if started_on is not None and started_on > programme.today() + dt.timedelta(days=FUTURE_DAYS):
         raise DomainError(
             _("The start date cannot be in the future."), field="body.started_on", status=422
         )
@@ -175,7 +168,7 @@ def _check_entry(venture: Venture, data: EntryInput) -> Decimal:
             status=422,
         )
     amount = parse_amount(data.amount, venture.currency)
-    today = programme_today(venture.programme)
+    today = venture.programme.today()
     if data.occurred_on > today + dt.timedelta(days=FUTURE_DAYS):
         raise DomainError(
             _("The date cannot be more than one day in the future."),

@@ -1,6 +1,5 @@
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -26,28 +25,18 @@ def _fund(programmes: QuerySet[Programme], programme_id: int) -> Fund:
     return fund
 
 
-def suppress_count(n: int, k: int) -> str:
-    """Donor-facing counts from 1 to k-1 are shown as "<k"."""
-    return f"<{k}" if 0 < n < k else str(n)
-
-
 @router.get(
     "/funds/{programme_id}", response=FundSummaryOut, summary="A programme's fund in figures"
 )
 def fund_summary(request: HttpRequest, programme_id: int) -> dict[str, Any]:
     user = request_user(request)
     fund = _fund(access.fund_programmes_aggregate(user), programme_id)
-    figures = services.summary(fund)
-    full = access.fund_programmes_full(user).filter(pk=programme_id).exists()
-    k = settings.IMPULSA_DISCLOSURE_K
-    few = 0 < figures["ventures_funded"] < k
-    out = {"programme_id": programme_id, "title": fund.title, **figures, "suppressed": False}
-    out["ventures_funded"] = str(figures["ventures_funded"])
-    if not full:
-        out["ventures_funded"] = suppress_count(figures["ventures_funded"], k)
-        if few:  # grant totals over fewer than K ventures would reveal what each one got
-            out.update(granted=None, disbursed=None, suppressed=True)
-    return out
+    if access.fund_programmes_full(user).filter(pk=programme_id).exists():
+        figures = services.summary(fund)
+        figures.update(ventures_funded=str(figures["ventures_funded"]), suppressed=False)
+    else:
+        figures = services.public_summary(fund)
+    return {"programme_id": programme_id, "title": fund.title, **figures}
 
 
 @router.get("/funds/{programme_id}/entries", response=list[FundEntryOut], summary="The fund ledger")

@@ -3,6 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -66,6 +67,22 @@ def summary(fund: Fund) -> dict[str, Any]:
         "ventures_funded": grants["ventures"],
         "progress": float(raised / fund.goal) if fund.goal else 0.0,
     }
+
+
+def public_summary(fund: Fund) -> dict[str, Any]:
+    """The fund's figures as anyone outside the programme team may see them.
+
+    A count of ventures funded from 1 to K-1 is shown as "<K", and grant totals are then
+    withheld, since over so few ventures they would reveal what each one received.
+    """
+    figures = summary(fund)
+    k = settings.IMPULSA_DISCLOSURE_K
+    funded = figures["ventures_funded"]
+    figures["ventures_funded"] = str(funded)
+    figures["suppressed"] = 0 < funded < k
+    if figures["suppressed"]:
+        figures.update(ventures_funded=f"<{k}", granted=None, disbursed=None)
+    return figures
 
 
 def start_donation(

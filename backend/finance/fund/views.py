@@ -1,6 +1,5 @@
 """Public fund pages (no sign-in) and the Stripe return pages."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,15 +16,13 @@ from .models import Donation, Fund
 
 
 def _public_context(fund: Fund) -> dict[str, object]:
-    figures = services.summary(fund)
-    k = settings.IMPULSA_DISCLOSURE_K
-    funded = figures["ventures_funded"]
+    figures = services.public_summary(fund)
     return {
         "fund": fund,
         "story": fund.story_for(translation.get_language() or "es"),
         "raised": figures["raised"],
         "progress_percent": min(100, round(figures["progress"] * 100)),
-        "ventures_funded": f"<{k}" if 0 < funded < k else funded,
+        "ventures_funded": figures["ventures_funded"],
         "online_giving": gateway.configured() and fund.is_open,
     }
 
@@ -111,10 +108,7 @@ def programme_fund(request: HttpRequest, programme_id: int) -> HttpResponse:
             return redirect("programme_fund", programme_id=programme_id)
         except DomainError as exc:
             error = str(exc.message)
-    figures = services.summary(fund)
-    k = settings.IMPULSA_DISCLOSURE_K
-    if not full and 0 < figures["ventures_funded"] < k:
-        figures.update(ventures_funded=f"<{k}", granted=None, disbursed=None)
+    figures = services.summary(fund) if full else services.public_summary(fund)
     context = {"fund": fund, "figures": figures, "full": full, "error": error}
     if full:
         context["entries"] = fund.entries.order_by("-created_at", "-id")[:50]
