@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum $(LOCK) | cut -c1-12)
 PYTEST_ARGS ?= -n 2
 
 .PHONY: help setup run test test-fast lint format typecheck openapi check-openapi \
-        check-migrations messages lock bench clean
+        check-migrations messages lock bench bench-smoke crash-test clean
 
 help:
 	@echo "make run               set up, migrate, load demo data, serve on http://127.0.0.1:8000"
@@ -19,6 +19,9 @@ help:
 	@echo "make openapi           export the API spec to mobile_api_spec/"
 	@echo "make check-openapi     fail when mobile_api_spec/ differs from a fresh export"
 	@echo "make check-migrations  fail when a model change has no migration"
+	@echo "make bench             benchmarks on the national-scale dataset; writes docs/benchmarks.md"
+	@echo "make bench-smoke       the same benchmarks on a tiny dataset, quickly (run in CI)"
+	@echo "make crash-test        the full crash-and-retry run (5,000 entries; CI runs a smaller one)"
 
 $(STAMP): $(LOCK)
 	@set -e; py="$$(scripts/find-python.sh)"; \
@@ -59,6 +62,16 @@ check-migrations: setup
 messages: setup
 	$(MANAGE) makemessages -l es -l pt_BR -l en --ignore '.venv/*' --ignore 'tests/*'
 	$(MANAGE) compilemessages --ignore '.venv/*'
+
+# Benchmarks are not tests: they report figures and never fail on a timing.
+bench: setup
+	$(PY) -m benchmarks --scale national --write-docs
+
+bench-smoke: setup
+	$(PY) -m benchmarks --scale tiny --smoke
+
+crash-test: setup
+	IMPULSA_TESTING=1 IMPULSA_CRASH_ENTRIES=5000 $(PY) -m pytest tests/reliability/test_crash_retry.py -q -s -p no:xdist
 
 # Regenerates the lock files from pyproject.toml (needs uv: `pip install uv`).
 lock:

@@ -2,7 +2,7 @@
 # Debian packages the product and its tests need: Pango and fonts for WeasyPrint, Chromium
 # for the browser tests, gettext for translations. Installs only what is missing.
 set -euo pipefail
-PACKAGES=(chromium fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 gettext sqlite3 curl poppler-utils)
+PACKAGES=(chromium wrk fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 gettext sqlite3 curl poppler-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
