@@ -93,20 +93,64 @@ ERROR_RESPONSES = {
     422: "Invalid input; `fields` says where and why",
     429: "Too many requests",
 }
+# Answers that only operations with input can give.
+INPUT_RESPONSES = {
+    400: "The request cannot be read (a body that is not JSON, a missing upload) or its values "
+    "contradict each other; `fields` says where",
+}
+BODY_RESPONSES = {413: "The request body is larger than allowed; `max_bytes` gives the limit"}
+UPLOAD_RESPONSES = {415: "The file is not a JPEG, PNG or WebP image"}
+# Statuses that the domain rules behind an operation can answer, beyond the common ones.
+DOMAIN_RESPONSES = {
+    409: "Conflicts with the current state (already done, closed, or changed meanwhile)",
+    410: "The device must reset its local data and sync again",
+    426: "The app is too old for this server; update it",
+}
+OPERATION_RESPONSES: dict[str, tuple[int, ...]] = {
+    "DELETE /api/v1/me/consent": (409,),
+    "POST /api/v1/me/erasure/{request_id}/confirm": (409,),
+    "POST /api/v1/programmes/{programme_id}/participants": (409,),
+    "POST /api/v1/programmes/{programme_id}/trainers": (409,),
+    "POST /api/v1/ventures/{venture_id}/entries": (409,),
+    "POST /api/v1/entries/{entry_id}/void": (409,),
+    "POST /api/v1/entries/{entry_id}/receipt": (409,),
+    "POST /api/v1/cohorts/{cohort_id}/sessions": (409,),
+    "POST /api/v1/cohorts/{cohort_id}/enrollments": (409,),
+    "PATCH /api/v1/enrollments/{enrollment_id}": (409,),
+    "POST /api/v1/enrollments/{enrollment_id}/certificate": (409,),
+    "POST /api/v1/certificates/{certificate_id}/revoke": (409,),
+    "POST /api/v1/finance/modules/{code}/knowledge-test": (409,),
+    "POST /api/v1/funds/{programme_id}/contributions": (409,),
+    "POST /api/v1/funds/{programme_id}/grants": (409,),
+    "POST /api/v1/grants/{grant_id}/disburse": (409,),
+    "GET /api/v1/sync/pull": (410, 426),
+    "POST /api/v1/sync/push": (409,),
+}
 
 
 class ImpulsaAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
-        """The generated spec, plus the one error shape on every operation."""
+        """The generated spec, plus the one error shape and every error status an operation
+        can really answer."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-        for methods in schema["paths"].values():
-            for operation in methods.values():
+        for path, methods in schema["paths"].items():
+            for method, operation in methods.items():
+                codes = dict(ERROR_RESPONSES)
+                if "security" not in operation:
+                    del codes[401]  # public: no token is read, so none is refused
+                body = operation.get("requestBody", {}).get("content", {})
+                if body or operation.get("parameters"):
+                    codes.update(INPUT_RESPONSES)
+                if body:
+                    codes.update(BODY_RESPONSES)
+                if "multipart/form-data" in body:
+                    codes.update(UPLOAD_RESPONSES)
+                for code in OPERATION_RESPONSES.get(f"{method.upper()} {path}", ()):
+                    codes[code] = DOMAIN_RESPONSES[code]
                 responses = operation.setdefault("responses", {})
-                for code, description in ERROR_RESPONSES.items():
-                    if code == 401 and "security" not in operation and not self.auth:
-                        continue
+                for code, description in sorted(codes.items()):
                     responses.setdefault(code, {"description": description, **ref})
         return schema
 
@@ -187,6 +231,15 @@ def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
+        # django-ninja's words for a body it cannot decode; say it in the caller's language.
+        return _error(
+            request,
+            400,
+            "malformed_body",
+            _("The request body is not valid JSON."),
+            fields=[{"loc": ["body"], "message": _("The request body is not valid JSON.")}],
+        )
     return _error(request, exc.status_code, "error", str(exc.message))
 
 

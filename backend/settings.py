@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "backend.accounts.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,6 +104,15 @@ MIDDLEWARE = [
     "backend.accounts.middleware.AbsoluteSessionLifetimeMiddleware",
     "backend.programmes.middleware.RequireMFAMiddleware",
 ]
+# Test hook of the crash-and-retry run (backend/lib/faults.py): off unless asked for, and
+# refused outside DEBUG and tests so that a production server can never kill itself.
+IMPULSA_FAULT_KILL_AFTER_COMMIT = float(os.environ.get("IMPULSA_FAULT_KILL_AFTER_COMMIT") or 0)
+if IMPULSA_FAULT_KILL_AFTER_COMMIT:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "IMPULSA_FAULT_KILL_AFTER_COMMIT is a test hook; unset it in production."
+        )
+    MIDDLEWARE.append("backend.lib.faults.KillAfterCommitMiddleware")
 
 ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
@@ -142,7 +152,9 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend whose threads queue for the write lock in turn
+            # (backend/lib/sqlite/base.py), so no writer starves on the busy timeout.
+            "ENGINE": "backend.lib.sqlite",
             "NAME": os.environ.get("IMPULSA_SQLITE_PATH", str(VAR_DIR / "impulsa.sqlite3")),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
@@ -225,6 +237,8 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = envint("IMPULSA_SMS_CODE_TIMEOUT", 10 * 60)
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_PREVENT_ENUMERATION = True
+# Asking for a sign-in code with neither a phone nor an email is invalid input, not a crash.
+ACCOUNT_FORMS = {"request_login_code": "backend.accounts.headless.RequestLoginCodeForm"}
 ACCOUNT_SESSION_REMEMBER = False
 ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 # Every endpoint that sends an SMS is held to a few a minute per phone and per address:
@@ -249,13 +263,16 @@ if TESTING:
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_ONLY = False
 HEADLESS_SERVE_SPECIFICATION = True
+# App session tokens keep the idle and absolute lifetimes of portal sessions (see below).
+HEADLESS_TOKEN_STRATEGY = "backend.lib.sessions.AppSessionTokenStrategy"  # noqa: S105 (a class path)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Impulsa"
 # Staff and donor viewers must have TOTP before they see any data. Only a DEBUG deployment may
 # switch this off (never production); `make run` keeps it on and pre-enrolls the demo staff.
 IMPULSA_MFA_REQUIRED = envbool("IMPULSA_MFA_REQUIRED", True) or not DEBUG
 
-# Sessions: an idle lifetime (renewed on activity) and an absolute one enforced by middleware.
+# Sessions: an idle lifetime (renewed on activity) and an absolute one, for portal cookies
+# (middleware) and app session tokens (backend.lib.sessions.AppSessionTokenStrategy) alike.
 SESSION_COOKIE_AGE = envint("IMPULSA_SESSION_IDLE_SECONDS", 8 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 IMPULSA_SESSION_ABSOLUTE_SECONDS = envint("IMPULSA_SESSION_ABSOLUTE_SECONDS", 30 * 24 * 3600)

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from backend.accounts.headless import RequestLoginCodeView, ResetPasswordView, SessionsView
 from backend.api import api
 from backend.programmes import views as programme_views
 
@@ -11,6 +12,17 @@ admin.site.site_header = "Impulsa"
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    # Ahead of allauth's own routes: the same endpoints, refusing input that allauth would
+    # crash on (backend/accounts/headless.py).
+    path(
+        "_allauth/app/v1/auth/code/request",
+        RequestLoginCodeView.as_api_view(client="app"),
+    ),
+    path(
+        "_allauth/app/v1/auth/password/reset",
+        ResetPasswordView.as_api_view(client="app"),
+    ),
+    path("_allauth/app/v1/auth/sessions", SessionsView.as_api_view(client="app")),
     path("_allauth/", include("allauth.headless.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -27,7 +27,7 @@ trap stop INT TERM EXIT
 
 .venv/bin/gunicorn backend.wsgi:application \
     --bind "$HOST:$PORT" --workers "${IMPULSA_WORKERS:-2}" --threads 4 \
-    --access-logfile - --graceful-timeout 10 &
+    --access-logfile - --graceful-timeout 10 --no-control-socket &
 pids+=($!)
 $PY manage.py db_worker --interval 1 --no-reload &
 pids+=($!)

@@ -3,12 +3,16 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone, translation
+from django.template.defaultfilters import floatformat
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from backend.lib.sessions import past_absolute_lifetime
 
 Handler = Callable[[HttpRequest], HttpResponse]
-SESSION_STARTED_KEY = "impulsa_session_started"
 
 
 class UserLanguageMiddleware:
@@ -35,20 +39,26 @@ class UserLanguageMiddleware:
 
 
 class AbsoluteSessionLifetimeMiddleware:
-    """Ends a web session this long after sign-in, however active it is."""
+    """Ends a web session this long after sign-in, however active it is.
+
+    App session tokens get the same limit where they are looked up
+    (backend.lib.sessions.AppSessionTokenStrategy).
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and hasattr(request, "session"):
-            now = int(timezone.now().timestamp())
-            started = request.session.setdefault(SESSION_STARTED_KEY, now)
-            if now - int(started) > settings.IMPULSA_SESSION_ABSOLUTE_SECONDS:
-                logout(request)
-                if not request.path.startswith(("/api/", "/_allauth/")):
-                    return redirect(settings.LOGIN_URL)
+        if (
+            user is not None
+            and user.is_authenticated
+            and hasattr(request, "session")
+            and past_absolute_lifetime(request.session)
+        ):
+            logout(request)
+            if not request.path.startswith(("/api/", "/_allauth/")):
+                return redirect(settings.LOGIN_URL)
         return self.get_response(request)
 
 
@@ -80,3 +90,59 @@ class HeadlessRateLimitStatusMiddleware:
                 response.status_code = 429
                 response["Retry-After"] = "60"
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses an oversized request body with 413 before anything reads it.
+
+    Django's own check (DATA_UPLOAD_MAX_MEMORY_SIZE) raises while a view parses the body and
+    ends as a bare 400; here the declared length is compared first, and the answer says what
+    the limit is, in the shape the caller reads: the API's error object, allauth's error list
+    on its app endpoints, a short translated text on portal pages. Multipart bodies carry a
+    picture (API uploads only) and may be as large as one picture (backend.lib.images.MAX_BYTES)
+    plus framing.
+    """
+
+    MULTIPART_FRAMING = 64 * 1024
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    @classmethod
+    def limit_for(cls, request: HttpRequest) -> int:
+        from backend.lib.images import MAX_BYTES
+
+        if request.path.startswith("/api/") and request.content_type == "multipart/form-data":
+            return MAX_BYTES + cls.MULTIPART_FRAMING
+        return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = self.limit_for(request)
+        if length > limit:
+            return too_large_response(request, limit)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # Bodies within the length limit whose form fields alone pass Django's limits (the
+        # fields of a multipart body, their number, the number of files).
+        if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+            return too_large_response(request, int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
+        return None
+
+
+def too_large_response(request: HttpRequest, limit: int) -> HttpResponse:
+    megabytes = floatformat(limit / (1024 * 1024), -1)  # "2.5", "2,5": the caller's way
+    message = _("The request is too large: send at most %(mb)s MB.") % {"mb": megabytes}
+    if request.path.startswith("/api/"):
+        body: dict[str, object] = {
+            "error": {"code": "too_large", "message": message, "max_bytes": limit}
+        }
+    elif request.path.startswith("/_allauth/"):
+        body = {"status": 413, "errors": [{"code": "too_large", "message": message}]}
+    else:
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+    return HttpResponse(json.dumps(body), status=413, content_type="application/json")

@@ -1,12 +1,14 @@
 """Demo ventures with 18 months of books ending this month.
 
-Each venture's sales dip through a crisis quarter; most recover and a few do not. Payment
+Each venture's sales dip through a crisis quarter; most recover and a few do not. Women own
+most ventures but make smaller sales. A few ventures log sales only now and then: too little
+data for M2 to compare them, which the report shows as such (never as a decline). Payment
 methods follow each country (cash first; Yape and Plin in Peru, Nequi and Daviplata in
 Colombia), and some sales are on customer credit, mostly repaid a few weeks later.
 
 Idempotent: a participant's demo venture is found by owner and name, and a venture that exists
-is left as it is. Entries are bulk-inserted and the rollups rebuilt once, which is what the
-services would have produced one entry at a time.
+is left as it is. Entries are bulk-inserted and the rollups built by the database from them,
+which is what the services would have produced one entry at a time.
 """
 
 import datetime as dt
@@ -16,12 +18,19 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from backend.accounts.models import ParticipantProfile, User
+from backend.accounts.models import ParticipantProfile, Sex, User
 from backend.programmes.models import Programme, Role
 from backend.ventures.models import LedgerEntry, Venture
-from backend.ventures.services import rebuild_rollups
 
-VENTURES_PER_PROGRAMME = {"tiny": 1, "demo": 3}
+from .rollups import build_rollups
+
+VENTURES_PER_PROGRAMME = {"tiny": 1, "demo": 12}
+# The last ventures of each programme at the demo scale: three log only now and then (too
+# little data), the two before them do not recover from the crisis.
+SPARSE_PER_PROGRAMME = {"tiny": 0, "demo": 3}
+STUCK_PER_PROGRAMME = {"tiny": 0, "demo": 2}
+# Women's sales are smaller on average (less stock and capital, more unpaid care work).
+FEMALE_TICKET = Decimal("0.7")
 SALES_PER_WEEK = {"tiny": 1, "demo": 4}
 MONTHS = 18
 CRISIS = (6, 7, 8)  # months (0 = the oldest) of the crisis quarter
@@ -61,12 +70,15 @@ def seed(*, scale: str, rng: random.Random) -> None:
             with transaction.atomic():
                 venture = _venture(programme, owner, index, rng)
                 if venture is not None:
-                    # The last venture of each programme does not recover from the crisis.
-                    recovers = index < VENTURES_PER_PROGRAMME[scale] - 1 or scale == "tiny"
-                    _books(venture, rng, SALES_PER_WEEK[scale], recovers=recovers)
+                    last = VENTURES_PER_PROGRAMME[scale] - 1 - index  # 0 for the last one
+                    sparse = last < SPARSE_PER_PROGRAMME[scale]
+                    recovers = last >= SPARSE_PER_PROGRAMME[scale] + STUCK_PER_PROGRAMME[scale]
+                    _books(venture, rng, SALES_PER_WEEK[scale], recovers=recovers, sparse=sparse)
                     created.append(venture.pk)
-    if created:
-        rebuild_rollups(venture_ids=created)
+    # The rollups the services would have kept, built by the database from the entries.
+    with transaction.atomic():
+        for venture_id in created:
+            build_rollups(venture_id, venture_id)
 
 
 def _demo_codes() -> list[str]:
@@ -108,11 +120,16 @@ def _level(month: int, recovers: bool) -> float:
     return min(1.0 + 0.03 * (month - CRISIS[-1]), 1.25) if recovers else 0.6
 
 
-def _books(venture: Venture, rng: random.Random, per_week: int, *, recovers: bool) -> None:
+def _books(
+    venture: Venture, rng: random.Random, per_week: int, *, recovers: bool, sparse: bool = False
+) -> None:
     today = venture.programme.today()
     first = _month_start(today, MONTHS - 1)
     methods = METHODS.get(venture.country, METHODS["EC"])
     ticket = TICKET.get(venture.currency, Decimal("10"))
+    sex = ParticipantProfile.objects.filter(user=venture.owner_id).values_list("sex", flat=True)
+    if sex.first() == Sex.FEMALE:
+        ticket *= FEMALE_TICKET
     places = 0 if venture.currency == "COP" else 2
     entries: list[LedgerEntry] = []
     now = timezone.now()
@@ -134,6 +151,9 @@ def _books(venture: Venture, rng: random.Random, per_week: int, *, recovers: boo
     day = first
     while day <= today:
         month = (day.year - first.year) * 12 + day.month - first.month
+        if sparse and rng.random() < 0.75:  # logs about one week in four
+            day += dt.timedelta(days=7)
+            continue
         level = _level(month, recovers)
         week_sales = 0.0
         for _ in range(max(1, round(per_week * level * rng.uniform(0.7, 1.3)))):

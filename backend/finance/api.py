@@ -9,11 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from backend.accounts.http import request_user
 from backend.accounts.models import User
 from backend.lib.errors import NotFound
+from backend.lib.pagination import LimitOffsetPagination
 from backend.programmes import access
 
 from . import selectors, services

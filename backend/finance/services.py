@@ -254,6 +254,36 @@ def create_goal(
 
 
 @transaction.atomic
+def update_goal(*, goal: SavingsGoal, changes: dict[str, Any]) -> SavingsGoal:
+    """Changes a goal's name, target or target date; its currency and programme never change."""
+    check_learner(goal.user)
+    locked = SavingsGoal.objects.select_for_update().select_related("programme").get(pk=goal.pk)
+    if "name" in changes:
+        if not str(changes["name"]).strip():
+            raise DomainError(_("Give the goal a name."), field="body.name", status=422)
+        locked.name = str(changes["name"]).strip()
+    if "target_amount" in changes:
+        locked.target_amount = parse_amount(
+            changes["target_amount"], locked.currency, field="body.target_amount"
+        )
+    if "target_date" in changes:
+        target_date = changes["target_date"]
+        # An unchanged date may have passed since the goal was set; a new one may not be past.
+        if (
+            target_date is not None
+            and target_date != locked.target_date
+            and target_date < locked.programme.today()
+        ):
+            raise DomainError(
+                _("The target date cannot be in the past."), field="body.target_date", status=422
+            )
+        locked.target_date = target_date
+    locked.changed_seq = next_seq()
+    locked.save(update_fields=["name", "target_amount", "target_date", "changed_seq"])
+    return locked
+
+
+@transaction.atomic
 def record_movement(
     *,
     goal: SavingsGoal,

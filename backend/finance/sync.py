@@ -245,11 +245,22 @@ class QuizAttempts(SyncTable):
         raise Rejected("immutable", _("An answered quiz cannot be changed; take it again."))
 
 
+def _goal_name(raw: dict[str, Any]) -> str:
+    name = text(raw, "name")
+    if len(name) > 120:
+        raise invalid("name", _("at most %(n)s characters.") % {"n": 120})
+    return name
+
+
 @register
 class SavingsGoals(SyncTable):
     name = "savings_goals"
-    description = "The participant's own savings goals. Created in the app."
+    description = (
+        "The participant's own savings goals. Created and edited in the app (name, target, "
+        "target date; currency and programme stay as created)."
+    )
     can_create = True
+    can_update = True
     id_field = "sync_id"
     client_columns = ("name", "target_amount", "currency", "target_date")
     columns = (
@@ -283,12 +294,9 @@ class SavingsGoals(SyncTable):
         )
 
     def create(self, user: User, raw: dict[str, Any]) -> None:
-        name = text(raw, "name")
-        if len(name) > 120:
-            raise invalid("name", _("at most %(n)s characters.") % {"n": 120})
         services.create_goal(
             user=user,
-            name=name,
+            name=_goal_name(raw),
             target_amount=raw.get("target_amount"),
             currency=text(raw, "currency", required=False) or None,
             target_date=date_value(raw, "target_date", required=False),
@@ -297,9 +305,24 @@ class SavingsGoals(SyncTable):
         )
 
     def update(self, user: User, obj: SavingsGoal, raw: dict[str, Any]) -> None:
-        raise Rejected(
-            "immutable", _("A savings goal cannot be changed yet; create a new one instead.")
-        )
+        """Name, target and target date change through services.update_goal, as over REST."""
+        currency = raw.get("currency")
+        programme = raw.get("programme_id")
+        if (currency not in (None, "", obj.currency)) or (
+            programme not in (None, "") and str(programme) != str(obj.programme_id)
+        ):
+            raise Rejected(
+                "immutable",
+                _("The currency and programme of a goal cannot change; start a new goal instead."),
+            )
+        changes: dict[str, Any] = {}
+        if "name" in raw:
+            changes["name"] = _goal_name(raw)
+        if "target_amount" in raw:
+            changes["target_amount"] = raw["target_amount"]
+        if "target_date" in raw:
+            changes["target_date"] = date_value(raw, "target_date", required=False)
+        services.update_goal(goal=obj, changes=changes)
 
 
 @register

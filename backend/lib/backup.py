@@ -20,7 +20,7 @@ class BackupError(Exception):
 
 def database_path() -> Path:
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.sqlite3":
+    if db["ENGINE"] not in {"django.db.backends.sqlite3", "backend.lib.sqlite"}:
         raise BackupError(
             "This command backs up the embedded SQLite database. For PostgreSQL use pg_dump or "
             "pg_basebackup (see docs/deployment.md)."

@@ -1,8 +1,14 @@
 """Turns pydantic's validation errors into messages a person can read, in their language."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
+from pydantic import Field
+
+# An id sent in a body: a positive number that a database integer column can hold (a larger
+# one would be refused by the database driver instead of simply matching nothing).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def _message(err: dict[str, Any]) -> str:

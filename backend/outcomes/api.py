@@ -3,9 +3,10 @@ import uuid
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from backend.accounts.http import request_user
+from backend.lib.pagination import LimitOffsetPagination
 
 from . import services
 from .models import ReportSnapshot

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from backend.lib.money import to_string
+
 from .disclosure import TOTAL, Table, is_small, suppress_money, suppress_table
 from .indicators import INDICATORS, Counts, Result, compute
 from .params import ReportParams
@@ -59,8 +61,9 @@ def _table_json(table: Table, k: int) -> dict[str, Any]:
     }
 
 
-def _money(amount: Decimal | None) -> str | None:
-    return None if amount is None else format(amount, "f")
+def _money(amount: Decimal | None, currency: str) -> str | None:
+    """A money total as text with the currency's minor units ("1234.50", COP "1234500")."""
+    return None if amount is None else to_string(Decimal(amount), currency)
 
 
 def _m2_linked(classes: Table, eligible: int, headline_hidden: bool, k: int) -> None:
@@ -117,8 +120,8 @@ def _details(
             share = (x["digital"] / x["sales"]) if x["sales"] else None
             out[currency] = {
                 "digital_share": None if not visible or share is None else round(float(share), 4),
-                "sales": _money(x["sales"]) if visible else None,
-                "digital_sales": _money(x["digital"]) if visible else None,
+                "sales": _money(x["sales"], currency) if visible else None,
+                "digital_sales": _money(x["digital"], currency) if visible else None,
                 "ventures": None if suppress and is_small(x["ventures"], k) else x["ventures"],
             }
         return {"by_currency": out}
@@ -126,7 +129,9 @@ def _details(
         return {
             "by_currency": {
                 cur: {
-                    "net_saved": None if suppress and x["savers"] < k else _money(x["net_saved"]),
+                    "net_saved": None
+                    if suppress and x["savers"] < k
+                    else _money(x["net_saved"], cur),
                     "savers": None if suppress and is_small(x["savers"], k) else x["savers"],
                 }
                 for cur, x in d["by_currency"].items()
@@ -142,9 +147,9 @@ def _details(
                 padded = _padded(g["count"], g["top2"], x["disbursed"])
                 hide_disbursed = suppress_money(padded, k) is None
             out6[cur] = {
-                "donations_net": _money(x.get("donations_net")),
-                "contributions": _money(x.get("contributions")),
-                "disbursed": None if hide_disbursed else _money(x.get("disbursed")),
+                "donations_net": _money(x.get("donations_net"), cur),
+                "contributions": _money(x.get("contributions"), cur),
+                "disbursed": None if hide_disbursed else _money(x.get("disbursed"), cur),
                 "funded_ventures": None if suppress and is_small(ventures, k) else ventures,
             }
         return {"by_currency": out6}

@@ -3,12 +3,13 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.accounts.models import Consent, ErasureRequest
 from backend.lib.errors import NotFound
+from backend.lib.pagination import LimitOffsetPagination
 
 from . import access, services
 from .models import Membership, Programme, Role

@@ -80,6 +80,16 @@ def record_deletion(
     )
 
 
+def record_deletions(
+    table: str, record_ids: list[str], *, seq: int, user_id: int | None = None
+) -> None:
+    """Tombstones for many records of one table, in one statement."""
+    Tombstone.objects.bulk_create(
+        Tombstone(table=table, record_id=record_id, seq=seq, user_id_scope=user_id)
+        for record_id in record_ids
+    )
+
+
 @transaction.atomic
 def prune_tombstones(*, older_than_days: int) -> int:
     """Deletes old tombstones; clients that last pulled before them must reset."""

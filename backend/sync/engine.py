@@ -1,6 +1,7 @@
 """Pull and push of the WatermelonDB sync protocol, for whatever tables are registered."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.lib.db import read_snapshot
 from backend.lib.errors import DomainError
 
 from . import changes
@@ -42,7 +44,7 @@ def pull(*, user: User, last_pulled_at: int | None, schema_version: int | None) 
         raise DomainError(
             _("last_pulled_at cannot be negative."), field="query.last_pulled_at", status=422
         )
-    with transaction.atomic():
+    with read_snapshot():
         # Read the counter first: every row numbered at or below it is already committed.
         timestamp = changes.current_seq()
         if last_pulled_at and last_pulled_at < changes.pruned_through():
@@ -55,6 +57,9 @@ def pull(*, user: User, last_pulled_at: int | None, schema_version: int | None) 
         out: dict[str, Any] = {}
         for name, table in tables().items():
             out[name] = _pull_table(table, user, last_pulled_at, timestamp)
+    # The snapshot is read-only; what was sent is audited once it has ended.
+    for name, table in tables().items():
+        table.audit_pull(user, out[name]["created"] + out[name]["updated"])
     return {"changes": out, "timestamp": timestamp}
 
 
@@ -67,11 +72,15 @@ def _pull_table(table: SyncTable, user: User, since: int | None, until: int) -> 
     tombs = table.tombstones(
         user, Tombstone.objects.filter(table=table.name, seq__gt=since, seq__lte=until)
     )
+    updated = [table.serialize(r) for r in changed]
+    # A row that left the view and came back (a trainer taken off a cohort and put back)
+    # has a tombstone and a newer number: it is sent as updated only.
+    back = {r["id"] for r in updated}
     return {
         "created": [],
         # A client may not have had a changed record; WatermelonDB creates it from `updated`.
-        "updated": [table.serialize(r) for r in changed],
-        "deleted": sorted(set(tombs.values_list("record_id", flat=True))),
+        "updated": updated,
+        "deleted": sorted(set(tombs.values_list("record_id", flat=True)) - back),
     }
 
 
@@ -146,11 +155,20 @@ def push(*, user: User, last_pulled_at: int, body: Any) -> dict[str, Any]:
     with transaction.atomic():
         # The counter lock first: conflicts are judged against a sequence no one else moves.
         changes.next_seq()
-        _check_conflicts(user, last_pulled_at, parsed)
+        # One lookup per table of the pushed ids the user sees, for the conflict check and
+        # for applying (no table's records change another table's visibility).
+        visible = {
+            name: _visible_by_id(tables()[name], user, _pushed_ids(lists))
+            for name, lists in parsed.items()
+        }
+        _check_conflicts(last_pulled_at, parsed, visible)
         for name, lists in parsed.items():
-            table = tables()[name]
-            _apply(table, user, lists, result)
+            _apply(tables()[name], user, lists, visible[name], result)
     return result.body()
+
+
+def _pushed_ids(lists: dict[str, list[Any]]) -> list[str]:
+    return [r["id"] for r in lists["created"] + lists["updated"]] + list(lists["deleted"])
 
 
 def _visible_by_id(table: SyncTable, user: User, ids: list[str]) -> dict[str, Any]:
@@ -161,14 +179,15 @@ def _visible_by_id(table: SyncTable, user: User, ids: list[str]) -> dict[str, An
 
 
 def _check_conflicts(
-    user: User, last_pulled_at: int, parsed: dict[str, dict[str, list[Any]]]
+    last_pulled_at: int,
+    parsed: dict[str, dict[str, list[Any]]],
+    visible: dict[str, dict[str, Any]],
 ) -> None:
     conflicts: dict[str, list[str]] = {}
     for name, lists in parsed.items():
         table = tables()[name]
         created = {r["id"]: r for r in lists["created"]}
-        ids = list(created) + [r["id"] for r in lists["updated"]] + list(lists["deleted"])
-        for record_id, obj in _visible_by_id(table, user, ids).items():
+        for record_id, obj in visible[name].items():
             if (obj.changed_seq or 0) <= last_pulled_at:
                 continue
             if record_id in created and table.same_content(obj, created[record_id]):
@@ -181,33 +200,66 @@ def _check_conflicts(
         )
 
 
-def _apply(table: SyncTable, user: User, lists: dict[str, list[Any]], result: PushResult) -> None:
-    existing = _visible_by_id(
-        table, user, [r["id"] for r in lists["created"] + lists["updated"]] + lists["deleted"]
-    )
+def _apply(
+    table: SyncTable,
+    user: User,
+    lists: dict[str, list[Any]],
+    existing: dict[str, Any],
+    result: PushResult,
+) -> None:
+    new: list[dict[str, Any]] = []  # records to create, in one batch where the table can
     for raw in lists["created"]:
         obj = existing.get(raw["id"])
-        if obj is not None and table.same_content(obj, raw):
-            continue  # the retry of a push whose answer was lost
-        _run(
-            result,
-            table,
-            raw["id"],
-            lambda raw=raw, obj=obj: (
-                table.update(user, obj, raw) if obj else table.create(user, raw)
-            ),
-        )
+        if obj is None:
+            new.append(raw)
+        elif not table.same_content(obj, raw):  # a different `created` is an update
+            _run(result, table, raw["id"], lambda raw=raw, obj=obj: table.update(user, obj, raw))
+        # else: the retry of a push whose answer was lost
+    new += [raw for raw in lists["updated"] if raw["id"] not in existing]
+    if table.batch_creates:
+        _in_batch(result, table, [r["id"] for r in new], lambda: table.create_many(user, new))
+    else:
+        for raw in new:
+            _run(result, table, raw["id"], lambda raw=raw: table.create(user, raw))
     for raw in lists["updated"]:
         obj = existing.get(raw["id"])
-        if obj is None:
-            _run(result, table, raw["id"], lambda raw=raw: table.create(user, raw))
-        else:
+        if obj is not None:
             _run(result, table, raw["id"], lambda raw=raw, obj=obj: table.update(user, obj, raw))
-    for record_id in lists["deleted"]:
-        obj = existing.get(record_id)
-        if obj is None:
-            continue  # unknown or already gone: deleting it again changes nothing
-        _run(result, table, record_id, lambda obj=obj: table.delete(user, obj))
+    # Unknown or already gone: deleting it again changes nothing.
+    gone = [existing[i] for i in dict.fromkeys(lists["deleted"]) if i in existing]
+    if table.batch_deletes:
+        _in_batch(
+            result, table, [table.record_id(o) for o in gone], lambda: table.delete_many(user, gone)
+        )
+    else:
+        for obj in gone:
+            _run(result, table, table.record_id(obj), lambda obj=obj: table.delete(user, obj))
+
+
+def _in_batch(
+    result: PushResult,
+    table: SyncTable,
+    record_ids: list[str],
+    apply: Callable[[], dict[str, Rejected]],
+) -> None:
+    """Applies a table's batch; it returns the records it rejected, or fails them all."""
+    if not record_ids:
+        return
+    rejected: dict[str, Rejected] = {}
+    failed: Rejected | None = None
+    try:
+        with transaction.atomic():  # a savepoint: a batch that fails as a whole leaves nothing
+            rejected = apply()
+    except Rejected as exc:
+        failed = exc
+    except DomainError as exc:
+        failed = Rejected(exc.code, str(exc.message))
+    except IntegrityError:
+        failed = Rejected("id_taken", _("This id is already used by another record."))
+    if failed is not None:
+        rejected = dict.fromkeys(record_ids, failed)
+    for record_id, why in rejected.items():
+        result.reject(table.name, record_id, why.code, why.message)
 
 
 def _run(result: PushResult, table: SyncTable, record_id: str, apply: Any) -> None:

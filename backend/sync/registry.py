@@ -54,6 +54,10 @@ class SyncTable:
     # are the server's: amounts it computed, when it received the record). None = all.
     client_columns: ClassVar[tuple[str, ...] | None] = None
     description: ClassVar[str] = ""
+    # Tables that write new records (create_many) and deletions (delete_many) in one batch
+    # rather than one by one.
+    batch_creates: ClassVar[bool] = False
+    batch_deletes: ClassVar[bool] = False
 
     def rows(self, user: User) -> QuerySet[Any]:
         """Every row the user may see, with a `changed_seq` column."""
@@ -62,6 +66,11 @@ class SyncTable:
     def serialize(self, obj: Any) -> dict[str, Any]:
         raise NotImplementedError
 
+    def audit_pull(self, user: User, sent: list[dict[str, Any]]) -> None:
+        """Records, after a pull, that the user's device was sent other people's personal
+        data (a trainer's rosters). Runs outside the pull's read snapshot. Default: nothing,
+        for tables that carry only the user's own rows or no personal data."""
+
     def tombstones(self, user: User, qs: QuerySet[Tombstone]) -> QuerySet[Tombstone]:
         """Tombstones the user should hear about. Default: those scoped to the user."""
         return qs.filter(Q(user_id_scope=user.pk))
@@ -69,11 +78,23 @@ class SyncTable:
     def create(self, user: User, raw: dict[str, Any]) -> None:
         raise Rejected("read_only", "This table cannot be written from the app.")
 
+    def create_many(self, user: User, raws: list[dict[str, Any]]) -> dict[str, Rejected]:
+        """Writes many new records at once (tables with ``batch_creates``).
+
+        Returns the records that were not written, by id; the others are. Raising rejects
+        them all.
+        """
+        raise NotImplementedError
+
     def update(self, user: User, obj: Any, raw: dict[str, Any]) -> None:
         raise Rejected("read_only", "This table cannot be written from the app.")
 
     def delete(self, user: User, obj: Any) -> None:
         raise Rejected("read_only", "This table cannot be written from the app.")
+
+    def delete_many(self, user: User, objs: list[Any]) -> dict[str, Rejected]:
+        """Deletes many records at once (tables with ``batch_deletes``); as create_many."""
+        raise NotImplementedError
 
     # Helpers for declarations ---------------------------------------------------------------
     def record_id(self, obj: Any) -> str:

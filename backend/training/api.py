@@ -7,11 +7,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.lib.errors import Forbidden, NotFound
+from backend.lib.pagination import LimitOffsetPagination
 from backend.programmes import access
 
 from . import selectors, services
@@ -180,6 +181,7 @@ def issue_cohort_certificates(request: HttpRequest, cohort_id: int) -> Status[di
 @paginate(LimitOffsetPagination)
 def attendance_sheet(request: HttpRequest, session_id: int) -> QuerySet[Enrollment]:
     session = _session(request, session_id)
+    audit(request_user(request), "training.attendance", obj=session)
     return selectors.session_sheet(session.cohort, session)
 
 

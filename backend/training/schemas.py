@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from ninja import Field, Schema
 
 from backend.accounts.schemas import StrictIn
+from backend.lib.validation import Id
 
 from . import selectors
 from .models import AttendanceStatus, Certificate, Cohort, Enrollment
@@ -45,7 +46,7 @@ class CourseOut(Schema):
         return str(c.description_for(_language()))
 
 
-class TrainerOut(Schema):
+class CohortTrainerOut(Schema):
     id: int
     name: str
 
@@ -58,7 +59,7 @@ class CohortIn(StrictIn):
     programme_id: int
     course_id: int
     name: str = Field(..., min_length=1, max_length=120)
-    trainer_ids: list[int] = Field(..., min_length=1, max_length=10)
+    trainer_ids: list[Id] = Field(..., min_length=1, max_length=10)
     start_date: dt.date
     end_date: dt.date
     capacity: int = Field(..., ge=1, le=500)
@@ -83,7 +84,7 @@ class CohortOut(Schema):
     country: str
     region: str
     city: str
-    trainers: list[TrainerOut]
+    trainers: list[CohortTrainerOut]
     sessions: int
     enrolled: int
     completed: int
@@ -133,7 +134,7 @@ class EnrollIn(StrictIn):
     participant_id: int
 
 
-class ProgressOut(Schema):
+class EnrollmentProgressOut(Schema):
     sessions: int
     present: int
     excused: int
@@ -173,7 +174,7 @@ class EnrollmentOut(Schema):
     post_score: int | None
     completed_on: dt.date | None
     completion_rule: str
-    progress: ProgressOut
+    progress: EnrollmentProgressOut
     certificate_id: int | None
 
     @staticmethod
@@ -207,7 +208,7 @@ class MyEnrollmentOut(Schema):
     pre_score: int | None
     post_score: int | None
     completed_on: dt.date | None
-    progress: ProgressOut
+    progress: EnrollmentProgressOut
     certificate_id: int | None
 
     @staticmethod
@@ -250,7 +251,7 @@ class EnrollmentPatchIn(StrictIn):
 
 
 class MarkIn(StrictIn):
-    enrollment_id: int
+    enrollment_id: Id
     status: AttendanceStatus
 
 

@@ -5,15 +5,22 @@ train and take attendance offline. Attendance is written only through
 training.services.mark_attendance, like the REST API, so history and completion follow.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.signals import m2m_changed, post_delete, pre_delete
+from django.dispatch import receiver
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from backend.accounts.audit import audit
 from backend.accounts.models import User
 from backend.programmes import access
+from backend.sync.changes import next_seq
 from backend.sync.registry import Column, Rejected, SyncTable, epoch_ms, iso_date, register, text
+from backend.sync.visibility import VisibilityWatch, record_gone
 
 from . import services
 from .models import Attendance, Cohort, CohortSession, Course, Enrollment
@@ -135,6 +142,18 @@ class Enrollments(SyncTable):
     def rows(self, user: User) -> QuerySet[Any]:
         return access.own_cohort_enrollments(user)
 
+    def audit_pull(self, user: User, sent: list[dict[str, Any]]) -> None:
+        # The same record the portal's roster page leaves, once per pull that carried
+        # anyone else's enrollment, naming the cohorts and how many rows reached the device.
+        others = [r for r in sent if r["participant_id"] != user.pk]
+        if others:
+            audit(
+                user,
+                "training.roster.sync",
+                cohorts=sorted({int(r["cohort_id"]) for r in others}),
+                rows=len(others),
+            )
+
     def serialize(self, obj: Enrollment) -> dict[str, Any]:
         return {
             "id": str(obj.pk),
@@ -215,3 +234,101 @@ class AttendanceTable(SyncTable):
                 "immutable", _("Only the status of a mark can change, not its session or person.")
             )
         self._mark(user, raw, sync_id=None)
+
+
+# Rows leaving someone's view --------------------------------------------------------------
+# Who sees what is decided by the tables' rows() above. A trainer taken off a cohort (in the
+# admin) and a removed enrollment, session or cohort take rows out of people's view; their
+# devices hear of it as deleted (see backend/sync/visibility.py). A trainer added to a cohort
+# gets its rows on the next pull: they are renumbered, as enroll() does for a participant.
+
+COHORT_TABLES = ("courses", "cohorts", "cohort_sessions", "enrollments", "attendance")
+WATCH = "_sync_visibility_watch"
+
+
+def _cohort_people(cohort_ids: Iterable[int]) -> set[int]:
+    """Everyone who sees the cohorts' rows: their trainers and the people enrolled."""
+    trainers = Cohort.trainers.through.objects.filter(cohort_id__in=cohort_ids)
+    enrolled = Enrollment.objects.filter(cohort_id__in=cohort_ids)
+    return set(trainers.values_list("user_id", flat=True)) | set(
+        enrolled.values_list("participant_id", flat=True)
+    )
+
+
+def _renumber_cohorts(cohort_ids: Iterable[int]) -> None:
+    ids = list(cohort_ids)
+    with transaction.atomic():
+        seq = next_seq()
+        Cohort.objects.filter(pk__in=ids).update(changed_seq=seq)
+        Course.objects.filter(cohorts__in=ids).update(changed_seq=seq)
+        CohortSession.objects.filter(cohort__in=ids).update(changed_seq=seq)
+        Enrollment.objects.filter(cohort__in=ids).update(changed_seq=seq)
+        Attendance.objects.filter(session__cohort__in=ids).update(changed_seq=seq)
+
+
+@receiver(m2m_changed, sender=Cohort.trainers.through, dispatch_uid="sync_cohort_trainers")
+def _trainers_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **_: Any
+) -> None:
+    if action in ("pre_remove", "pre_clear"):
+        if reverse:  # user.training_cohorts.remove(...): the instance is the trainer
+            users = {instance.pk}
+        elif pk_set is not None:
+            users = set(pk_set)
+        else:
+            users = set(instance.trainers.values_list("pk", flat=True))
+        setattr(instance, WATCH, VisibilityWatch(users, COHORT_TABLES))
+    elif action in ("post_remove", "post_clear"):
+        watch = instance.__dict__.pop(WATCH, None)
+        if watch is not None:
+            watch.close()
+    elif action == "post_add" and pk_set:
+        _renumber_cohorts(pk_set if reverse else [instance.pk])
+
+
+def _watch_before_delete(instance: Any, people: set[int]) -> None:
+    setattr(instance, WATCH, VisibilityWatch(people, COHORT_TABLES))
+
+
+def _close_after_delete(sender: Any, instance: Any, **_: Any) -> None:
+    watch = instance.__dict__.pop(WATCH, None)
+    if watch is not None:
+        watch.close()
+
+
+@receiver(pre_delete, sender=Cohort, dispatch_uid="sync_cohort_pre_delete")
+def _cohort_deleting(sender: Any, instance: Cohort, **_: Any) -> None:
+    _watch_before_delete(instance, _cohort_people([instance.pk]))
+
+
+@receiver(pre_delete, sender=Enrollment, dispatch_uid="sync_enrollment_pre_delete")
+def _enrollment_deleting(sender: Any, instance: Enrollment, **_: Any) -> None:
+    _watch_before_delete(instance, _cohort_people([instance.cohort_id]))
+
+
+@receiver(pre_delete, sender=CohortSession, dispatch_uid="sync_session_pre_delete")
+def _session_deleting(sender: Any, instance: CohortSession, **_: Any) -> None:
+    # The session goes (its marks too, each on its own); nothing else leaves anyone's view.
+    people = _cohort_people([instance.cohort_id])
+    setattr(instance, WATCH, [("cohort_sessions", str(instance.pk), u) for u in people])
+
+
+@receiver(pre_delete, sender=Attendance, dispatch_uid="sync_attendance_pre_delete")
+def _mark_deleting(sender: Any, instance: Attendance, **_: Any) -> None:
+    cohort = CohortSession.objects.filter(pk=instance.session_id).values("cohort_id")
+    people = _cohort_people(cohort.values_list("cohort_id", flat=True))
+    setattr(instance, WATCH, [("attendance", instance.sync_id, u) for u in people])
+
+
+@receiver(post_delete, sender=CohortSession, dispatch_uid="sync_session_post_delete")
+@receiver(post_delete, sender=Attendance, dispatch_uid="sync_attendance_post_delete")
+def _rows_deleted(sender: Any, instance: Any, **_: Any) -> None:
+    gone = instance.__dict__.pop(WATCH, None)
+    if gone:
+        record_gone(gone)
+
+
+post_delete.connect(_close_after_delete, sender=Cohort, dispatch_uid="sync_cohort_post_delete")
+post_delete.connect(
+    _close_after_delete, sender=Enrollment, dispatch_uid="sync_enrollment_post_delete"
+)

@@ -88,6 +88,7 @@ def session_sheet(request: HttpRequest, session_id: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect(f"{reverse('training_session', args=[session.pk])}#e{enrollment_id}")
+    audit(request_user(request), "training.attendance", obj=session)
     context = {
         "session": session,
         "cohort": session.cohort,
@@ -130,6 +131,7 @@ def scores(request: HttpRequest, cohort_id: int) -> HttpResponse:
                 messages.error(request, f"{name}: {exc.message}")
         messages.success(request, _("Scores saved for %(n)s people.") % {"n": saved})
         return redirect("training_scores", cohort_id=cohort.pk)
+    audit(request_user(request), "training.scores", obj=cohort)
     return render(request, "training/scores.html", {"cohort": cohort, "rows": rows})
 
 

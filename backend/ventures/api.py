@@ -5,17 +5,19 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import CursorPagination, LimitOffsetPagination, paginate
+from ninja.pagination import CursorPagination, paginate
 
 from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.lib import images
 from backend.lib.errors import DomainError, NotFound
+from backend.lib.pagination import LimitOffsetPagination
 from backend.programmes.access import (
     access_entry,
     access_own_entry,
     access_own_venture,
     access_venture,
+    managed_programmes,
 )
 
 from . import records, selectors, services
@@ -81,7 +83,10 @@ def _with_outstanding(request: HttpRequest, venture_id: int) -> Venture:
 @router.get("/ventures", response=list[VentureOut], summary="Ventures I own or oversee")
 @paginate(LimitOffsetPagination)
 def list_ventures(request: HttpRequest, programme_id: int | None = None) -> QuerySet[Venture]:
-    return selectors.ventures_for(request_user(request), programme_id=programme_id)
+    user = request_user(request)
+    if managed_programmes(user).exists():  # a staff read of other people's ventures
+        audit(user, "venture.list", programme_id=programme_id)
+    return selectors.ventures_for(user, programme_id=programme_id)
 
 
 @router.post("/ventures", response={201: VentureOut}, summary="Register my venture")
@@ -127,6 +132,7 @@ def get_photo(request: HttpRequest, venture_id: int) -> HttpResponse:
     venture = _venture(request, venture_id)
     if not venture.photo:
         raise NotFound(_("This venture has no photo."))
+    _audit_staff_read(request, venture, "venture.photo")
     return _image_response(str(venture.photo.name), f"venture-{venture.pk}.jpg")
 
 

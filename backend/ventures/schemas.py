@@ -113,10 +113,15 @@ class VoidIn(StrictIn):
     reason: str = Field(..., min_length=1, max_length=200)
 
 
+# A summary also reads the range just before the one asked for, and steps bucket by bucket
+# past its end; dates far from today would leave the calendar (and mean nothing here).
+SUMMARY_EARLIEST, SUMMARY_LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
 class SummaryQuery(Schema):
     period: Literal["day", "week", "month"] = "month"
-    start: dt.date
-    end: dt.date
+    start: dt.date = Field(..., ge=SUMMARY_EARLIEST, le=SUMMARY_LATEST)
+    end: dt.date = Field(..., ge=SUMMARY_EARLIEST, le=SUMMARY_LATEST)
 
 
 class BucketOut(Schema):

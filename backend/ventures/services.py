@@ -6,7 +6,7 @@ read at any moment agrees with the ledger without scanning it.
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -14,19 +14,23 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.accounts.services import check_consent
 from backend.lib import images
-from backend.lib.errors import Conflict, DomainError, NotFound
+from backend.lib.errors import Conflict, DomainError, Forbidden, NotFound
 from backend.lib.geography import COUNTRIES, is_region_of
 from backend.lib.money import parse_amount
-from backend.programmes.access import access_own_entry, participant_programmes
+from backend.programmes.access import (
+    access_own_entry,
+    entries_visible_to,
+    participant_programmes,
+)
 from backend.programmes.models import Programme
-from backend.sync.changes import next_seq, record_deletion
+from backend.sync.changes import next_seq, record_deletions
 
 from .models import (
     DIGITAL_METHODS,
@@ -154,7 +158,16 @@ class EntryInput:
     currency: str | None = None
 
 
-def _check_entry(venture: Venture, data: EntryInput) -> Decimal:
+@dataclass
+class EntryOutcome:
+    """What became of one item of a batch: the entry (new or a retry's original), or why not."""
+
+    entry: LedgerEntry | None = None
+    created: bool = False
+    error: DomainError | None = None
+
+
+def _check_entry(venture: Venture, data: EntryInput, today: dt.date) -> Decimal:
     if not ENTRY_ID.match(data.id):
         raise DomainError(
             _("An entry id has 1 to 36 letters, digits, hyphens or underscores."),
@@ -168,7 +181,6 @@ def _check_entry(venture: Venture, data: EntryInput) -> Decimal:
             status=422,
         )
     amount = parse_amount(data.amount, venture.currency)
-    today = venture.programme.today()
     if data.occurred_on > today + dt.timedelta(days=FUTURE_DAYS):
         raise DomainError(
             _("The date cannot be more than one day in the future."),
@@ -210,85 +222,202 @@ def _same_content(entry: LedgerEntry, venture: Venture, data: EntryInput, amount
     )
 
 
+def _id_conflict() -> Conflict:
+    return Conflict(
+        _("An entry with this id already exists with different content."), code="id_conflict"
+    )
+
+
 @transaction.atomic
 def record_entry(*, venture: Venture, actor: User, data: EntryInput) -> tuple[LedgerEntry, bool]:
-    """Posts an entry; returns it and whether it is new.
+    """Posts one entry; returns it and whether it is new (a batch of one: see record_entries).
 
     The same id with the same content is the same entry (a retry from a phone that did not hear
     the answer): it is returned unchanged. The same id with other content is a conflict.
     """
+    [outcome] = record_entries(actor=actor, items=[(venture, data)])
+    if outcome.error is not None:
+        raise outcome.error
+    assert outcome.entry is not None
+    return outcome.entry, outcome.created
+
+
+@transaction.atomic
+def record_entries(
+    *, actor: User, items: Sequence[tuple[Venture, EntryInput]]
+) -> list[EntryOutcome]:
+    """Posts many entries of the actor's ventures; one outcome per item, in the same order.
+
+    The only way into the ledger (the REST create posts a batch of one; a sync push posts all
+    its entries at once). An item that fails its checks gets its error and takes no part in
+    anything; the others are written together. The work is per batch, not per entry: the
+    ventures are locked and the ids looked up with one query each, the new rows are inserted
+    with one statement under one change number, and each affected (venture, day) and
+    (venture, month) rollup row is rewritten once.
+
+    Items are judged in order, as if posted one after another: a repayment may use credit sold
+    earlier in the same batch, and an id repeated in the batch is a retry of its first use.
+    """
     check_consent(actor)
-    amount = _check_entry(venture, data)
-    # Locking the venture row serialises writers of one venture, so the rollup arithmetic and
-    # the outstanding-credit check below see every earlier entry.
-    Venture.objects.select_for_update().filter(pk=venture.pk).first()
-    existing = LedgerEntry.objects.filter(pk=data.id).first()
-    if existing is not None:
-        if _same_content(existing, venture, data, amount):
-            return existing, False
-        raise Conflict(
-            _("An entry with this id already exists with different content."),
-            code="id_conflict",
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():  # a savepoint: a lost race on an id leaves nothing
+                return _record_entries(actor, items)
+        except IntegrityError:
+            # An id inserted by a concurrent transaction that has committed since we looked:
+            # looking again finds it, and the item becomes a retry or an id conflict.
+            continue
+    raise _id_conflict()
+
+
+def _record_entries(actor: User, items: Sequence[tuple[Venture, EntryInput]]) -> list[EntryOutcome]:
+    outcomes = [EntryOutcome() for _item in items]
+    todays: dict[int, dt.date] = {}
+    amounts: dict[int, Decimal] = {}
+    for i, (venture, data) in enumerate(items):
+        if venture.programme_id not in todays:
+            todays[venture.programme_id] = venture.programme.today()
+        try:
+            amounts[i] = _check_entry(venture, data, todays[venture.programme_id])
+        except DomainError as exc:
+            outcomes[i].error = exc
+    if not amounts:
+        return outcomes
+    # The change number first, then the ventures: every writer takes the change counter
+    # before any venture lock (a sync push takes it at its start), so no two writers can wait
+    # for each other. Locking the ventures (in id order) serialises writers of each venture,
+    # so the rollup arithmetic and the outstanding-credit check see every earlier entry.
+    seq = next_seq()
+    venture_ids = sorted({items[i][0].pk for i in amounts})
+    list(Venture.objects.select_for_update().filter(pk__in=venture_ids).order_by("pk").values("pk"))
+    stored = LedgerEntry.objects.in_bulk([items[i][1].id for i in amounts])
+    owed: dict[int, Decimal] | None = None
+    fresh: dict[str, LedgerEntry] = {}
+    for i, amount in amounts.items():
+        venture, data = items[i]
+        earlier = stored.get(data.id) or fresh.get(data.id)
+        if earlier is not None:
+            if _same_content(earlier, venture, data, amount):
+                outcomes[i].entry = earlier
+            else:
+                outcomes[i].error = _id_conflict()
+            continue
+        if data.kind == Kind.REPAYMENT or data.payment_method == Method.CUSTOMER_CREDIT:
+            owed = _outstanding_by_venture(venture_ids) if owed is None else owed
+            available = owed.get(venture.pk, Decimal(0))
+            if data.kind == Kind.REPAYMENT and amount > available:
+                outcomes[i].error = DomainError(
+                    _("Customers owe %(owed)s %(currency)s; a repayment cannot be larger.")
+                    % {"owed": available, "currency": venture.currency},
+                    field="body.amount",
+                    status=422,
+                )
+                continue
+            owed[venture.pk] = available + (-amount if data.kind == Kind.REPAYMENT else amount)
+        fresh[data.id] = LedgerEntry(
+            id=data.id,
+            venture=venture,
+            kind=data.kind,
+            amount=amount,
+            occurred_on=data.occurred_on,
+            payment_method=data.payment_method,
+            wallet=data.wallet,
+            category=data.category,
+            note=data.note.strip(),
+            recorded_by=actor,
         )
-    if data.kind == Kind.REPAYMENT:
-        owed = outstanding_credit(venture)
-        if amount > owed:
-            raise DomainError(
-                _("Customers owe %(owed)s %(currency)s; a repayment cannot be larger.")
-                % {"owed": owed, "currency": venture.currency},
-                field="body.amount",
-                status=422,
-            )
-    try:
-        with transaction.atomic():
-            entry = LedgerEntry.objects.create(
-                id=data.id,
-                venture=venture,
-                kind=data.kind,
-                amount=amount,
-                occurred_on=data.occurred_on,
-                payment_method=data.payment_method,
-                wallet=data.wallet,
-                category=data.category,
-                note=data.note.strip(),
-                recorded_by=actor,
-                changed_seq=next_seq(),
-            )
-    except IntegrityError as exc:
-        # The same id posted at the same moment to another venture: the first one won.
-        raise Conflict(
-            _("An entry with this id already exists with different content."),
-            code="id_conflict",
-        ) from exc
-    apply_to_rollups(entry, sign=1)
-    return entry, True
+        outcomes[i].entry, outcomes[i].created = fresh[data.id], True
+    if fresh:
+        for entry in fresh.values():
+            entry.changed_seq = seq
+        LedgerEntry.objects.bulk_create(fresh.values())
+        apply_many_to_rollups(list(fresh.values()), sign=1)
+    return outcomes
+
+
+def _outstanding_by_venture(venture_ids: list[int]) -> dict[int, Decimal]:
+    rows = (
+        VentureMonth.objects.filter(venture_id__in=venture_ids)
+        .values("venture_id")
+        .annotate(credit=Sum("credit_sales"), repaid=Sum("repayments"))
+    )
+    return {
+        r["venture_id"]: (r["credit"] or Decimal(0)) - (r["repaid"] or Decimal(0)) for r in rows
+    }
 
 
 @transaction.atomic
 def void_entry(*, actor: User, entry_id: str, reason: str) -> LedgerEntry:
-    entry = access_own_entry(actor, entry_id)
-    if entry is None:
-        raise NotFound(_("Not found."))
+    """Voids one entry of the actor's (a batch of one: see void_entries)."""
+    [outcome] = void_entries(actor=actor, entry_ids=[entry_id], reason=reason)
+    if outcome.error is not None:
+        raise outcome.error
+    assert outcome.entry is not None
+    return outcome.entry
+
+
+@transaction.atomic
+def void_entries(*, actor: User, entry_ids: Sequence[str], reason: str) -> list[EntryOutcome]:
+    """Voids entries of the actor's ventures; one outcome per id, in the same order.
+
+    As for posting, the work is per batch: one lookup, one lock of the ventures, one UPDATE
+    under one change number, one tombstone statement, one rollup rewrite. An entry that
+    cannot be voided (not found, someone else's, already voided, credit already repaid) gets
+    its error; the others are voided. Ids are judged in order, as if voided one by one.
+    """
+    outcomes = [EntryOutcome() for _id in entry_ids]
+    visible = entries_visible_to(actor).select_related("venture").in_bulk(list(entry_ids))
+    found: list[int] = []
+    for i, entry_id in enumerate(entry_ids):
+        entry = visible.get(entry_id)
+        if entry is None:
+            outcomes[i].error = NotFound(_("Not found."))
+        elif entry.venture.owner_id != actor.pk:
+            outcomes[i].error = Forbidden(
+                _("Only the owner of this venture can change it."), code="not_owner"
+            )
+        else:
+            found.append(i)
+    if not found:
+        return outcomes
     check_consent(actor)
-    Venture.objects.select_for_update().filter(pk=entry.venture_id).first()
-    entry = LedgerEntry.objects.select_related("venture").get(pk=entry.pk)
-    if entry.voided_at is not None:
-        raise Conflict(_("This entry was already voided."), code="already_voided")
-    is_credit = entry.kind == Kind.SALE and entry.payment_method == Method.CUSTOMER_CREDIT
-    if is_credit and outstanding_credit(entry.venture) < entry.amount:
-        raise Conflict(
-            _("Customers already repaid part of this credit: void those repayments first."),
-            code="credit_repaid",
+    seq = next_seq()  # before the venture locks, as in record_entries
+    venture_ids = sorted({visible[entry_ids[i]].venture_id for i in found})
+    list(Venture.objects.select_for_update().filter(pk__in=venture_ids).order_by("pk").values("pk"))
+    # Read again under the locks: a concurrent void of the same entry has committed by now.
+    current = LedgerEntry.objects.select_related("venture").in_bulk([entry_ids[i] for i in found])
+    owed: dict[int, Decimal] | None = None
+    voided: dict[str, LedgerEntry] = {}
+    for i in found:
+        entry = current[entry_ids[i]]
+        if entry.voided_at is not None or entry.pk in voided:
+            outcomes[i].error = Conflict(_("This entry was already voided."), code="already_voided")
+            continue
+        is_credit = entry.kind == Kind.SALE and entry.payment_method == Method.CUSTOMER_CREDIT
+        if is_credit or entry.kind == Kind.REPAYMENT:
+            owed = _outstanding_by_venture(venture_ids) if owed is None else owed
+            available = owed.get(entry.venture_id, Decimal(0))
+            if is_credit and available < entry.amount:
+                outcomes[i].error = Conflict(
+                    _("Customers already repaid part of this credit: void those repayments first."),
+                    code="credit_repaid",
+                )
+                continue
+            owed[entry.venture_id] = available + (-entry.amount if is_credit else entry.amount)
+        voided[entry.pk] = entry
+        outcomes[i].entry = entry
+    if voided:
+        now, why = timezone.now(), reason.strip()
+        LedgerEntry.objects.filter(pk__in=list(voided)).update(
+            voided_at=now, voided_by=actor, void_reason=why, changed_seq=seq
         )
-    entry.voided_at = timezone.now()
-    entry.voided_by = actor
-    entry.void_reason = reason.strip()
-    entry.changed_seq = next_seq()
-    entry.save(update_fields=["voided_at", "voided_by", "void_reason", "changed_seq"])
-    # A voided entry leaves the owner's devices: they hear of it as deleted.
-    record_deletion("ledger_entries", entry.pk, seq=entry.changed_seq, user_id=actor.pk)
-    apply_to_rollups(entry, sign=-1)
-    return entry
+        for entry in voided.values():
+            entry.voided_at, entry.voided_by, entry.void_reason = now, actor, why
+            entry.changed_seq = seq
+        # Voided entries leave the owner's devices: they hear of them as deleted.
+        record_deletions("ledger_entries", list(voided), seq=seq, user_id=actor.pk)
+        apply_many_to_rollups(list(voided.values()), sign=-1)
+    return outcomes
 
 
 @transaction.atomic
@@ -371,44 +500,91 @@ def _month_end(day: dt.date) -> dt.date:
 
 def apply_to_rollups(entry: LedgerEntry, *, sign: int) -> None:
     """Adds (sign=1) or removes (sign=-1) one entry from its day and month rollups."""
-    effect = {k: v * sign for k, v in entry_effect(entry).items()}
-    is_sale = entry.kind == Kind.SALE
-    day_row, _created = VentureDay.objects.select_for_update().get_or_create(
-        venture_id=entry.venture_id, day=entry.occurred_on
-    )
-    sale_days_before = day_row.sale_entries
-    VentureDay.objects.filter(pk=day_row.pk).update(
-        entries=F("entries") + sign,
-        sale_entries=F("sale_entries") + (sign if is_sale else 0),
-        **{k: F(k) + v for k, v in effect.items()},
-    )
-    sale_days_after = sale_days_before + (sign if is_sale else 0)
-    month_row, _created = VentureMonth.objects.get_or_create(
-        venture_id=entry.venture_id, month=month_of(entry.occurred_on)
-    )
-    changes: dict[str, Any] = {k: F(k) + v for k, v in effect.items() if k in MONTH_MONEY}
-    changes["entries"] = F("entries") + sign
-    # A day (and its week) becomes active with its first sale and inactive with its last.
-    if (sale_days_before == 0) != (sale_days_after == 0):
-        step = 1 if sale_days_after else -1
-        changes["active_days"] = F("active_days") + step
-        start, end = week_in_month(entry.occurred_on)
-        other_days = (
-            VentureDay.objects.filter(
-                venture_id=entry.venture_id, day__range=(start, end), sale_entries__gt=0
-            )
-            .exclude(day=entry.occurred_on)
-            .exists()
+    apply_many_to_rollups([entry], sign=sign)
+
+
+def apply_many_to_rollups(entries: Sequence[LedgerEntry], *, sign: int) -> None:
+    """Adds (sign=1) or removes (sign=-1) entries from their day and month rollups.
+
+    The caller holds the lock of every venture concerned, so the rows read here cannot change
+    before they are written back. Each affected (venture, day) and (venture, month) row is
+    written once, all of them in one upsert per table, however many entries there are.
+    """
+    if not entries:
+        return
+    day_fields = ["entries", "sale_entries", *DAY_MONEY]
+    day_delta: dict[tuple[int, dt.date], dict[str, Any]] = {}
+    for entry in entries:
+        row = day_delta.setdefault(
+            (entry.venture_id, entry.occurred_on), dict.fromkeys(day_fields, 0)
         )
-        if not other_days:
-            changes["active_weeks"] = F("active_weeks") + step
-    VentureMonth.objects.filter(pk=month_row.pk).update(**changes)
+        row["entries"] += sign
+        row["sale_entries"] += sign if entry.kind == Kind.SALE else 0
+        for name, value in entry_effect(entry).items():
+            row[name] += value * sign
+    venture_ids = sorted({venture_id for venture_id, _day in day_delta})
+    days = VentureDay.objects.select_for_update().filter(
+        venture_id__in=venture_ids, day__in={day for _venture, day in day_delta}
+    )
+    stored_days = {(d.venture_id, d.day): d for d in days}
+    day_rows = []
+    for (venture_id, day), delta in day_delta.items():
+        before = stored_days.get((venture_id, day))
+        day_rows.append(
+            VentureDay(
+                venture_id=venture_id,
+                day=day,
+                **{f: (getattr(before, f) if before else 0) + delta[f] for f in day_fields},
+            )
+        )
+    VentureDay.objects.bulk_create(
+        day_rows, update_conflicts=True, unique_fields=["venture", "day"], update_fields=day_fields
+    )
+
+    month_delta: dict[tuple[int, dt.date], dict[str, Any]] = {}
+    for (venture_id, day), delta in day_delta.items():
+        row = month_delta.setdefault(
+            (venture_id, month_of(day)), dict.fromkeys(["entries", *MONTH_MONEY], 0)
+        )
+        for name in row:
+            row[name] += delta[name]
+    # Active days and weeks are counted again from the day rows of the affected months (a day
+    # is active while it has a sale; a week, clipped to its month, while one of its days is).
+    first, last = min(m for _v, m in month_delta), _month_end(max(m for _v, m in month_delta))
+    active: dict[tuple[int, dt.date], set[dt.date]] = {}
+    for venture_id, day in VentureDay.objects.filter(
+        venture_id__in=venture_ids, day__range=(first, last), sale_entries__gt=0
+    ).values_list("venture_id", "day"):
+        if (venture_id, month_of(day)) in month_delta:
+            active.setdefault((venture_id, month_of(day)), set()).add(day)
+    months = VentureMonth.objects.select_for_update().filter(
+        venture_id__in=venture_ids, month__in={month for _venture, month in month_delta}
+    )
+    stored_months = {(m.venture_id, m.month): m for m in months}
+    month_fields = ["entries", *MONTH_MONEY]
+    month_rows = []
+    for key, delta in month_delta.items():
+        was = stored_months.get(key)
+        sale_days = active.get(key, set())
+        month_rows.append(
+            VentureMonth(
+                venture_id=key[0],
+                month=key[1],
+                active_days=len(sale_days),
+                active_weeks=len({week_in_month(day)[0] for day in sale_days}),
+                **{f: (getattr(was, f) if was else 0) + delta[f] for f in month_fields},
+            )
+        )
+    VentureMonth.objects.bulk_create(
+        month_rows,
+        update_conflicts=True,
+        unique_fields=["venture", "month"],
+        update_fields=[*month_fields, "active_days", "active_weeks"],
+    )
 
 
 def outstanding_credit(venture: Venture) -> Decimal:
     """What customers owe the venture now: credit sales less repayments, voids excluded."""
-    from django.db.models import Sum
-
     totals = VentureMonth.objects.filter(venture=venture).aggregate(
         credit=Sum("credit_sales"), repaid=Sum("repayments")
     )

@@ -1,8 +1,9 @@
 """Ventures and their ledger on the app's wire (see mobile_api_spec/sync.md).
 
-Every write goes through ventures.services, exactly like the REST API: a pushed entry is
-posted with record_entry, a deleted one is voided with void_entry. Entries are never edited:
-an `updated` entry is rejected with code `immutable` (void it and enter it again).
+Every write goes through ventures.services, exactly like the REST API: the new entries of a
+push are posted together with record_entries (the REST create posts a batch of one through
+it), the deleted ones are voided together with void_entries. Entries are never edited: an
+`updated` entry is rejected with code `immutable` (void it and enter it again).
 """
 
 from decimal import Decimal, InvalidOperation
@@ -31,6 +32,9 @@ from . import services
 from .models import ExpenseCategory, Formalisation, Kind, LedgerEntry, Method, Venture, Wallet
 
 VENTURE_FIELDS = ("name", "sector", "region", "formalisation", "started_on")
+# The choices, listed once (a push checks them for every record).
+KINDS, METHODS = list(Kind.values), list(Method.values)
+WALLETS, CATEGORIES = list(Wallet.values), list(ExpenseCategory.values)
 
 
 def _choice(raw: dict[str, Any], name: str, values: list[str], *, blank: bool = False) -> str:
@@ -45,6 +49,19 @@ def _short(raw: dict[str, Any], name: str, limit: int, *, required: bool = True)
     if len(value) > limit:
         raise invalid(name, _("at most %(n)s characters.") % {"n": limit})
     return value
+
+
+def _entry_input(raw: dict[str, Any]) -> services.EntryInput:
+    return services.EntryInput(
+        id=raw["id"],
+        kind=_choice(raw, "kind", KINDS),
+        amount=raw.get("amount"),
+        occurred_on=date_value(raw, "occurred_on"),  # type: ignore[arg-type]
+        payment_method=_choice(raw, "payment_method", METHODS),
+        wallet=_choice(raw, "wallet", WALLETS, blank=True),
+        category=_choice(raw, "category", CATEGORIES, blank=True),
+        note=_short(raw, "note", 140, required=False),
+    )
 
 
 @register
@@ -127,6 +144,8 @@ class LedgerEntries(SyncTable):
     )
     can_create = True
     can_delete = True
+    batch_creates = True
+    batch_deletes = True
     client_columns = (
         "venture_id",
         "kind",
@@ -180,23 +199,37 @@ class LedgerEntries(SyncTable):
         return amount == obj.amount and all(stored[n] == (raw[n] or "") for n in names)
 
     def create(self, user: User, raw: dict[str, Any]) -> None:
-        venture = access.own_ventures(user).filter(sync_id=text(raw, "venture_id")).first()
-        if venture is None:
-            raise Rejected("not_found", _("The venture of this entry was not found."))
-        services.record_entry(
-            venture=venture,
-            actor=user,
-            data=services.EntryInput(
-                id=raw["id"],
-                kind=_choice(raw, "kind", Kind.values),
-                amount=raw.get("amount"),
-                occurred_on=date_value(raw, "occurred_on"),  # type: ignore[arg-type]
-                payment_method=_choice(raw, "payment_method", Method.values),
-                wallet=_choice(raw, "wallet", Wallet.values, blank=True),
-                category=_choice(raw, "category", ExpenseCategory.values, blank=True),
-                note=_short(raw, "note", 140, required=False),
-            ),
-        )
+        rejected = self.create_many(user, [raw])
+        if rejected:
+            raise rejected[raw["id"]]
+
+    def create_many(self, user: User, raws: list[dict[str, Any]]) -> dict[str, Rejected]:
+        """All new entries of a push are posted together with services.record_entries."""
+        wanted = {r.get("venture_id") for r in raws if isinstance(r.get("venture_id"), str)}
+        ventures = {
+            v.sync_id: v
+            for v in access.own_ventures(user)
+            .filter(sync_id__in=wanted)
+            .select_related("programme")
+        }
+        rejected: dict[str, Rejected] = {}
+        ids: list[str] = []
+        items: list[tuple[Venture, services.EntryInput]] = []
+        for raw in raws:
+            try:
+                venture = ventures.get(text(raw, "venture_id"))
+                if venture is None:
+                    raise Rejected("not_found", _("The venture of this entry was not found."))
+                items.append((venture, _entry_input(raw)))
+                ids.append(raw["id"])
+            except Rejected as exc:
+                rejected[raw["id"]] = exc
+        for record_id, outcome in zip(
+            ids, services.record_entries(actor=user, items=items), strict=True
+        ):
+            if outcome.error is not None:
+                rejected[record_id] = Rejected(outcome.error.code, str(outcome.error.message))
+        return rejected
 
     def update(self, user: User, obj: LedgerEntry, raw: dict[str, Any]) -> None:
         raise Rejected(
@@ -205,4 +238,16 @@ class LedgerEntries(SyncTable):
         )
 
     def delete(self, user: User, obj: LedgerEntry) -> None:
-        services.void_entry(actor=user, entry_id=obj.pk, reason="")
+        rejected = self.delete_many(user, [obj])
+        if rejected:
+            raise rejected[obj.pk]
+
+    def delete_many(self, user: User, objs: list[LedgerEntry]) -> dict[str, Rejected]:
+        """A deleted entry is voided; all of a push's together, with services.void_entries."""
+        ids = [o.pk for o in objs]
+        outcomes = services.void_entries(actor=user, entry_ids=ids, reason="")
+        return {
+            record_id: Rejected(o.error.code, str(o.error.message))
+            for record_id, o in zip(ids, outcomes, strict=True)
+            if o.error is not None
+        }

@@ -42,3 +42,37 @@ def test_deploy_check_is_clean_under_production_settings() -> None:
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PROD_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+PROBE = """
+import django, json
+django.setup()
+from django.test import Client
+c = Client(HTTP_HOST="impulsa.example.org")
+page = c.get("/api/v1/openapi.json", secure=True)
+plain = c.get("/api/v1/openapi.json")
+print(json.dumps({"status": page.status_code, "headers": dict(page.headers),
+                  "plain": plain.status_code, "location": plain.headers.get("Location")}))
+"""
+
+
+def test_production_responses_carry_the_security_headers(tmp_path: Path) -> None:
+    import json
+
+    env = {**PROD_ENV, "IMPULSA_SQLITE_PATH": str(tmp_path / "db.sqlite3")}
+    env["IMPULSA_VAR_DIR"] = str(tmp_path)
+    env["DJANGO_SETTINGS_MODULE"] = "backend.settings"
+    result = manage("shell", "-c", PROBE, **env)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    headers = seen["headers"]
+    assert seen["status"] == 200
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "object-src 'none'" in headers["Content-Security-Policy"]
+    # Plain HTTP is sent to HTTPS before anything is served.
+    assert seen["plain"] == 301
+    assert seen["location"] == "https://impulsa.example.org/api/v1/openapi.json"

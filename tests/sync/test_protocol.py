@@ -248,3 +248,49 @@ def test_query_counts_do_not_grow_with_records(world: World, venture_a: Venture)
         return len(queries)
 
     assert push_queries(few) == push_queries(many)
+
+
+def test_new_records_cost_the_same_queries_two_or_five_hundred(
+    world: World, venture_a: Venture
+) -> None:
+    """A push posts its entries as one batch: no query per record, new or repeated."""
+    device = Device(world.participant_a)
+    device.pull()
+
+    def push_queries(prefix: str, n: int) -> int:
+        records = [entry(f"{prefix}{i:04d}", venture_a.sync_id) for i in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            assert accepted(device.push(created("ledger_entries", *records), last=0))
+        return len(queries)
+
+    two = push_queries("a", 2)
+    assert push_queries("b", 500) == two
+    assert LedgerEntry.objects.count() == 502
+    day = VentureDay.objects.get(venture=venture_a)
+    assert (day.entries, day.sales) == (502, Decimal("5020.00"))
+    assert push_queries("b", 500) == push_queries("a", 2)  # retries: nothing new to write
+
+
+def test_deletions_cost_the_same_queries_two_or_three_hundred(
+    world: World, venture_a: Venture
+) -> None:
+    device = Device(world.participant_a)
+    device.pull()
+    records = [entry(f"e{i:04d}", venture_a.sync_id) for i in range(302)]
+    assert accepted(device.push(created("ledger_entries", *records)))
+    device.pull()
+
+    def delete_queries(ids: list[str]) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = device.push(
+                {"ledger_entries": {"created": [], "updated": [], "deleted": ids}}
+            )
+            assert accepted(response)
+        return len(queries)
+
+    assert delete_queries(["e0000", "e0001"]) == delete_queries(
+        [f"e{i:04d}" for i in range(2, 302)]
+    )
+    assert not LedgerEntry.objects.filter(voided_at__isnull=True).exists()
+    assert Tombstone.objects.filter(table="ledger_entries").count() == 302
+    assert VentureDay.objects.get(venture=venture_a).entries == 0

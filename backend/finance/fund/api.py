@@ -4,10 +4,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.lib.errors import DomainError, NotFound
+from backend.lib.pagination import LimitOffsetPagination
 from backend.programmes import access
 from backend.programmes.models import Funder, Programme
 
@@ -76,6 +78,7 @@ def add_contribution(
 @paginate(LimitOffsetPagination)
 def list_grants(request: HttpRequest, programme_id: int) -> QuerySet[Grant]:
     fund = _fund(access.fund_programmes_full(request_user(request)), programme_id)
+    audit(request_user(request), "grant.list", obj=fund)
     return fund.grants.select_related("fund", "venture").order_by("-granted_at", "-id")
 
 

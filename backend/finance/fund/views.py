@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.lib.errors import DomainError
 from backend.programmes import access
@@ -111,6 +112,7 @@ def programme_fund(request: HttpRequest, programme_id: int) -> HttpResponse:
     figures = services.summary(fund) if full else services.public_summary(fund)
     context = {"fund": fund, "figures": figures, "full": full, "error": error}
     if full:
+        audit(user, "grant.list", obj=fund)
         context["entries"] = fund.entries.order_by("-created_at", "-id")[:50]
         context["grants"] = fund.grants.select_related("venture").order_by("-granted_at")[:50]
         context["ventures"] = (
