@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum $(LOCK) | cut -c1-12)
 PYTEST_ARGS ?= -n 2
 
 .PHONY: help setup run test test-fast lint format typecheck openapi check-openapi \
-        check-migrations messages lock bench bench-smoke crash-test clean
+        check-migrations messages lock bench bench-smoke crash-test fuzz clean
 
 help:
 	@echo "make run               set up, migrate, load demo data, serve on http://127.0.0.1:8000"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench             benchmarks on the national-scale dataset; writes docs/benchmarks.md"
 	@echo "make bench-smoke       the same benchmarks on a tiny dataset, quickly (run in CI)"
 	@echo "make crash-test        the full crash-and-retry run (5,000 entries; CI runs a smaller one)"
+	@echo "make fuzz              the API fuzzing with 20 examples per operation (CI runs 4)"
 
 $(STAMP): $(LOCK)
 	@set -e; py="$$(scripts/find-python.sh)"; \
@@ -72,6 +73,9 @@ bench-smoke: setup
 
 crash-test: setup
 	IMPULSA_TESTING=1 IMPULSA_CRASH_ENTRIES=5000 $(PY) -m pytest tests/reliability/test_crash_retry.py -q -s -p no:xdist
+
+fuzz: setup
+	IMPULSA_TESTING=1 IMPULSA_FUZZ_EXAMPLES=20 $(PY) -m pytest tests/reliability/test_fuzz.py -q -s -p no:xdist -k "fuzz_api or fuzz_allauth"
 
 # Regenerates the lock files from pyproject.toml (needs uv: `pip install uv`).
 lock:

@@ -67,12 +67,12 @@ def _pull_table(table: SyncTable, user: User, since: int | None, until: int) -> 
     # Rows never changed since sync began carry no number: they count as 0.
     rows = table.rows(user).filter(Q(changed_seq__lte=until) | Q(changed_seq__isnull=True))
     if not since:
-        return {"created": [table.serialize(r) for r in rows], "updated": [], "deleted": []}
+        return {"created": table.serialize_rows(rows), "updated": [], "deleted": []}
     changed = rows.filter(changed_seq__gt=since)
     tombs = table.tombstones(
         user, Tombstone.objects.filter(table=table.name, seq__gt=since, seq__lte=until)
     )
-    updated = [table.serialize(r) for r in changed]
+    updated = table.serialize_rows(changed)
     # A row that left the view and came back (a trainer taken off a cohort and put back)
     # has a tombstone and a newer number: it is sent as updated only.
     back = {r["id"] for r in updated}

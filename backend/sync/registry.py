@@ -66,6 +66,11 @@ class SyncTable:
     def serialize(self, obj: Any) -> dict[str, Any]:
         raise NotImplementedError
 
+    def serialize_rows(self, qs: QuerySet[Any]) -> list[dict[str, Any]]:
+        """Every row of ``qs`` on the wire. A table with many rows per pull (the ledger) reads
+        plain values here instead of building a model object per row."""
+        return [self.serialize(r) for r in qs]
+
     def audit_pull(self, user: User, sent: list[dict[str, Any]]) -> None:
         """Records, after a pull, that the user's device was sent other people's personal
         data (a trainer's rosters). Runs outside the pull's read snapshot. Default: nothing,

@@ -6,6 +6,7 @@ it), the deleted ones are voided together with void_entries. Entries are never e
 `updated` entry is rejected with code `immutable` (void it and enter it again).
 """
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -172,21 +173,65 @@ class LedgerEntries(SyncTable):
         Column("received_at", "number", description="When the server received it, epoch ms."),
     )
 
+    # What the wire needs of a row, in the order of _wire's arguments.
+    WIRE = (
+        "pk",
+        "venture__sync_id",
+        "kind",
+        "amount",
+        "occurred_on",
+        "payment_method",
+        "wallet",
+        "category",
+        "note",
+        "received_at",
+    )
+
     def rows(self, user: User) -> QuerySet[Any]:
         return access.own_live_entries(user).select_related("venture")
 
     def serialize(self, obj: LedgerEntry) -> dict[str, Any]:
+        return self._wire(
+            obj.pk,
+            obj.venture.sync_id,
+            obj.kind,
+            obj.amount,
+            obj.occurred_on,
+            obj.payment_method,
+            obj.wallet,
+            obj.category,
+            obj.note,
+            obj.received_at,
+        )
+
+    def serialize_rows(self, qs: QuerySet[Any]) -> list[dict[str, Any]]:
+        # A pull carries up to thousands of entries: plain tuples, no model objects.
+        return [self._wire(*row) for row in qs.values_list(*self.WIRE)]
+
+    @staticmethod
+    def _wire(
+        pk: str,
+        venture_sync_id: str,
+        kind: str,
+        amount: Decimal,
+        occurred_on: dt.date,
+        payment_method: str,
+        wallet: str,
+        category: str,
+        note: str,
+        received_at: dt.datetime,
+    ) -> dict[str, Any]:
         return {
-            "id": obj.pk,
-            "venture_id": obj.venture.sync_id,
-            "kind": obj.kind,
-            "amount": money(obj.amount),
-            "occurred_on": iso_date(obj.occurred_on),
-            "payment_method": obj.payment_method,
-            "wallet": obj.wallet,
-            "category": obj.category,
-            "note": obj.note,
-            "received_at": epoch_ms(obj.received_at),
+            "id": pk,
+            "venture_id": venture_sync_id,
+            "kind": kind,
+            "amount": money(amount),
+            "occurred_on": iso_date(occurred_on),
+            "payment_method": payment_method,
+            "wallet": wallet,
+            "category": category,
+            "note": note,
+            "received_at": epoch_ms(received_at),
         }
 
     def same_content(self, obj: LedgerEntry, raw: dict[str, Any]) -> bool:

@@ -171,3 +171,23 @@ def test_savings_goal_and_movements_offline(world: World) -> None:
     assert ids(changes, "savings_deposits", "created") == ["dep0000000000001"]
     assert changes["savings_goals"]["created"][0]["target_amount"] == "500.00"
     assert Device(world.participant_b).pull()["savings_goals"]["created"] == []
+
+
+def test_a_pulled_ledger_entry_reads_the_same_as_one_serialized_from_its_object(
+    world: World,
+) -> None:
+    # A pull reads plain values for the ledger (no model objects); each row must come out
+    # exactly as the object would have, voided entries left out.
+    from backend.sync.registry import tables
+    from backend.ventures.models import LedgerEntry
+    from tests.ventures.conftest import make_venture, record
+
+    venture = make_venture(world.participant_a, world.programme_a)
+    record(venture, "entry-sale-00001", "12.50", note="Empanadas")
+    record(venture, "entry-cost-00002", "3.05", kind="expense", category="stock")
+    table = tables()["ledger_entries"]
+    rows = table.rows(world.participant_a).order_by("pk")
+    wire = table.serialize_rows(rows)
+    assert wire == [table.serialize(e) for e in LedgerEntry.objects.order_by("pk")]
+    assert [r["amount"] for r in wire] == ["3.05", "12.50"]
+    assert wire[1]["venture_id"] == venture.sync_id and wire[1]["note"] == "Empanadas"
