@@ -156,6 +156,9 @@ else:
             # (backend/lib/sqlite/base.py), so no writer starves on the busy timeout.
             "ENGINE": "backend.lib.sqlite",
             "NAME": os.environ.get("IMPULSA_SQLITE_PATH", str(VAR_DIR / "impulsa.sqlite3")),
+            # Each server thread keeps its connection: opening one (and running the pragmas
+            # below) cost 1.5 ms of every request, a tenth of a ledger write.
+            "CONN_MAX_AGE": envint("IMPULSA_SQLITE_CONN_MAX_AGE", 600),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": envint("IMPULSA_SQLITE_TIMEOUT", 20),

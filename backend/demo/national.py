@@ -26,6 +26,7 @@ import datetime as dt
 import math
 import random
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -210,8 +211,28 @@ def seed(*, seed: int, factor: float, stream: TextIO | None = None) -> dict[str,
                 "written": written,
             }
             run.save(update_fields=["progress"])
+    refresh_statistics(out)
     SeedRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
     return written
+
+
+def refresh_statistics(out: TextIO) -> None:
+    """Gathers PostgreSQL's planner statistics after millions of rows arrived in bulk.
+
+    Without them PostgreSQL plans the report's queries for the near-empty tables it last
+    sampled (one cohort where there are 1,607, sixty ventures where there are 20,000) and
+    picks nested loops over hundreds of thousands of rows: the full report took 1.64 s
+    before ANALYZE and 1.19 s after. Autovacuum would get there eventually; the figures right
+    after a seed should be those of a database in service. SQLite is left without statistics:
+    there ANALYZE made the same report slower (1.29 s to 2.05 s), its default plans suit
+    these queries better.
+    """
+    if connection.vendor != "postgresql":
+        return
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    out.write(f"Planner statistics gathered in {time.monotonic() - started:.0f} s.\n")
 
 
 def _split(total: int, programmes: Sequence[Programme]) -> list[int]:

@@ -221,14 +221,14 @@ def send_until_answered(
 
 
 def client(
-    port: int, jobs: "queue.Queue[tuple[str, list[Entry]]]", pulled: dict[str, int],
+    port: int, jobs: "queue.Queue[tuple[str, list[Entry]] | None]", pulled: dict[str, int],
     stats: ClientStats, stop: threading.Event, deadline: float,
 ) -> None:  # fmt: skip
     while True:
-        try:
-            how, batch = jobs.get_nowait()
-        except queue.Empty:
+        job = jobs.get()
+        if job is None:  # no more work
             return
+        how, batch = job
         try:
             send(port, how, batch, pulled, stats, stop, deadline)
         except Exception as exc:
@@ -262,7 +262,7 @@ def send(
             stats.unexpected.append(f"push of {len(batch)} from {first.id}: {status} {answer}")
 
 
-def jobs_for(entries: list[Entry], rng: random.Random) -> "queue.Queue[tuple[str, list[Entry]]]":
+def jobs_for(entries: list[Entry], rng: random.Random) -> list[tuple[str, list[Entry]]]:
     """Half the entries one by one over REST, half in push batches of one participant each."""
     half = len(entries) // 2
     rest = [("rest", [e]) for e in entries[:half]]
@@ -276,10 +276,54 @@ def jobs_for(entries: list[Entry], rng: random.Random) -> "queue.Queue[tuple[str
     ]
     work = rest + pushes
     rng.shuffle(work)
-    jobs: queue.Queue[tuple[str, list[Entry]]] = queue.Queue()
-    for job in work:
-        jobs.put(job)
-    return jobs
+    return work
+
+
+class Work:
+    """The clients' queue, filled a portion at a time so that the work outlasts the kills.
+
+    However fast the server, the clients cannot finish before the last kill: each kill
+    releases the next portion, and the clients wait for more until they are told to stop.
+    """
+
+    def __init__(self, work: list[tuple[str, list[Entry]]], portions: int) -> None:
+        size = -(-len(work) // portions)
+        self.portions = [work[i : i + size] for i in range(0, len(work), size)]
+        self.queue: queue.Queue[tuple[str, list[Entry]] | None] = queue.Queue()
+        self.closed = False
+
+    def release(self) -> bool:
+        """Puts the next portion in the queue; False when none is left."""
+        if not self.portions:
+            return False
+        for job in self.portions.pop(0):
+            self.queue.put(job)
+        return True
+
+    def finish(self, clients: int) -> None:
+        """Releases what is left, then tells each client to stop once the queue is done."""
+        while self.release():
+            pass
+        self.close(clients)
+
+    def close(self, clients: int) -> None:
+        """Tells each client to stop after what is queued (once; also on a failed run)."""
+        if not self.closed:
+            self.closed = True
+            for _ in range(clients):
+                self.queue.put(None)
+
+
+def self_killed(server: "Server", work: Work, seconds: float) -> bool:
+    """Waits for the server to kill itself after a commit, feeding it work meanwhile (a
+    portion finished without the kill would leave the hook nothing to act on)."""
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        if server.wait_exit(timeout=0.25):
+            return True
+        if work.queue.empty() and not work.release():
+            return server.wait_exit(timeout=max(until - time.monotonic(), 0))
+    return False
 
 
 def test_every_entry_stored_once_through_kills_and_retries(tmp_path: Path) -> None:
@@ -289,7 +333,8 @@ def test_every_entry_stored_once_through_kills_and_retries(tmp_path: Path) -> No
     db = migrated_database(tmp_path / "crash.sqlite3")
     world = load_world(server_env(db))
     entries = make_entries(world, ENTRIES, rng)
-    jobs = jobs_for(entries, rng)
+    work = Work(jobs_for(entries, rng), portions=3 * KILLS)
+    jobs = work.queue
     setup = time.monotonic() - started
     server = Server(db, free_port(), tmp_path)
     stats = ClientStats()
@@ -311,14 +356,13 @@ def test_every_entry_stored_once_through_kills_and_retries(tmp_path: Path) -> No
         for t in threads:
             t.start()
         for n in range(KILLS):
-            if not any(t.is_alive() for t in threads):
-                break
             from_inside = n % 2 == 1
             if not server.running():
                 server.start(kill_after_commit=KILL_AFTER_COMMIT if from_inside else "0")
+            work.release()
             # With the hook on, the server may kill itself before the health check answers.
             ready = server.wait_ready(deadline)
-            if not ready or (from_inside and server.wait_exit(timeout=rng.uniform(4, 8))):
+            if not ready or (from_inside and self_killed(server, work, rng.uniform(4, 8))):
                 server.wait_exit(timeout=10)
                 assert server.killed_itself_after_commit(), server.log_tail()
                 after_commit += 1
@@ -328,6 +372,7 @@ def test_every_entry_stored_once_through_kills_and_retries(tmp_path: Path) -> No
             kills += 1
         if not server.running():
             server.start()
+        work.finish(CLIENT_THREADS)
         for t in threads:
             t.join(timeout=max(deadline - time.monotonic(), 0) + 35)
         assert not any(t.is_alive() for t in threads), "clients still running at the time cap"
@@ -335,13 +380,15 @@ def test_every_entry_stored_once_through_kills_and_retries(tmp_path: Path) -> No
     finally:
         server.kill()
         stop.set()  # a client still resending gives up at once
+        work.close(CLIENT_THREADS)  # and one waiting for work stops
         for t in threads:
             t.join(timeout=40)
     elapsed = time.monotonic() - started
 
     assert stats.unexpected == [], stats.unexpected[:10]
     assert jobs.empty()
-    assert kills == KILLS, f"the clients finished after {kills} of {KILLS} kills"
+    assert not work.portions
+    assert kills == KILLS
     assert after_commit >= 1
     figures = check_database(db, entries)
     rollups_match_rebuild(db)

@@ -190,4 +190,5 @@ def test_a_pulled_ledger_entry_reads_the_same_as_one_serialized_from_its_object(
     wire = table.serialize_rows(rows)
     assert wire == [table.serialize(e) for e in LedgerEntry.objects.order_by("pk")]
     assert [r["amount"] for r in wire] == ["3.05", "12.50"]
-    assert wire[1]["venture_id"] == venture.sync_id and wire[1]["note"] == "Empanadas"
+    assert wire[1]["venture_id"] == venture.sync_id
+    assert wire[1]["note"] == "Empanadas"
