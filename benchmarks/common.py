@@ -131,40 +131,33 @@ def scale_key(scale: str, factor: str | None) -> str:
     return scale if not factor else f"{scale}_x{factor.replace('.', '_')}"
 
 
-def run_worker(target: Target, task: str, args: dict[str, Any], timeout: float) -> dict[str, Any]:
-    """Runs one worker task in a fresh Django process; returns the JSON it prints last."""
-    env = target.django_env(debug=False)
-    command = [PYTHON, "-m", "benchmarks.worker", task, json.dumps(args)]
+def _run(command: list[str], env: dict[str, str], timeout: float, what: str) -> str:
+    """Runs one of our own commands; its standard output, or a BenchError saying what failed."""
     try:
         done = subprocess.run(  # noqa: S603 - our own interpreter and arguments
             command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
         )
     except subprocess.TimeoutExpired as exc:
-        raise BenchError(f"{task} on {target.label} did not finish in {timeout:.0f} s") from exc
+        raise BenchError(f"{what} did not finish in {timeout:.0f} s") from exc
     if done.returncode != 0:
-        raise BenchError(
-            f"{task} on {target.label} failed (exit {done.returncode}):\n{done.stderr[-3000:]}"
-        )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+        raise BenchError(f"{what} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def run_worker(target: Target, task: str, args: dict[str, Any], timeout: float) -> dict[str, Any]:
+    """Runs one worker task in a fresh Django process; returns the JSON it prints last."""
+    command = [PYTHON, "-m", "benchmarks.worker", task, json.dumps(args)]
+    what = f"{task} on {target.label}"
+    stdout = _run(command, target.django_env(debug=False), timeout, what)
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
     if not lines:
-        raise BenchError(f"{task} on {target.label} printed no result:\n{done.stdout[-2000:]}")
-    return json.loads(lines[-1])
+        raise BenchError(f"{what} printed no result:\n{stdout[-2000:]}")
+    return dict(json.loads(lines[-1]))
 
 
 def run_manage(target: Target, *args: str, timeout: float) -> str:
-    env = target.django_env()
-    command = [PYTHON, "manage.py", *args]
-    try:
-        done = subprocess.run(  # noqa: S603 - our own interpreter and arguments
-            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise BenchError(f"manage.py {' '.join(args)} timed out after {timeout:.0f} s") from exc
-    if done.returncode != 0:
-        raise BenchError(
-            f"manage.py {' '.join(args)} on {target.label} failed:\n{done.stderr[-3000:]}"
-        )
-    return done.stdout
+    what = f"manage.py {' '.join(args)} on {target.label}"
+    return _run([PYTHON, "manage.py", *args], target.django_env(), timeout, what)
 
 
 # --- statistics ------------------------------------------------------------------------------

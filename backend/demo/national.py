@@ -305,12 +305,7 @@ def _profile(user: User, programme: Programme, rng: random.Random) -> Participan
         population_group=group,
         country=programme.country,
         region=rng.choice(programme.regions),
-        wg_seeing=Difficulty.NONE,
-        wg_hearing=Difficulty.NONE,
-        wg_walking=difficulty,
-        wg_cognition=Difficulty.NONE,
-        wg_selfcare=Difficulty.NONE,
-        wg_communication=Difficulty.NONE,
+        **people.washington_group(walking=difficulty),
         education_level=rng.choice(list(Education)),
     )
 

@@ -207,6 +207,12 @@ LAST_NAMES = [
 ]
 
 
+def washington_group(*, walking: str) -> dict[str, str]:
+    """A demo person's six Washington Group answers: some difficulty walking, or none at all."""
+    fields = ("seeing", "hearing", "cognition", "selfcare", "communication")
+    return {"wg_walking": walking, **{f"wg_{name}": Difficulty.NONE for name in fields}}
+
+
 def ensure_notice() -> ConsentNotice:
     notice, _ = ConsentNotice.objects.get_or_create(
         version=NOTICE_VERSION,
@@ -347,12 +353,7 @@ def _participant(
         population_group=group,
         country=programme.country,
         region=rng.choice(programme.regions),
-        wg_seeing=Difficulty.NONE,
-        wg_hearing=Difficulty.NONE,
-        wg_walking=difficulty,
-        wg_cognition=Difficulty.NONE,
-        wg_selfcare=Difficulty.NONE,
-        wg_communication=Difficulty.NONE,
+        **washington_group(walking=difficulty),
         education_level=rng.choice(list(Education)),
         id_document_type=rng.choice(
             [

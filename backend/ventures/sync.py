@@ -174,18 +174,7 @@ class LedgerEntries(SyncTable):
     )
 
     # What the wire needs of a row, in the order of _wire's arguments.
-    WIRE = (
-        "pk",
-        "venture__sync_id",
-        "kind",
-        "amount",
-        "occurred_on",
-        "payment_method",
-        "wallet",
-        "category",
-        "note",
-        "received_at",
-    )
+    WIRE = ("pk", "venture__sync_id", *client_columns[1:], "received_at")
 
     def rows(self, user: User) -> QuerySet[Any]:
         return access.own_live_entries(user).select_related("venture")
