@@ -228,13 +228,16 @@ def get_receipt(request: HttpRequest, entry_id: str, thumbnail: bool = False) ->
 def summary(request: HttpRequest, venture_id: int, query: Query[SummaryQuery]) -> dict[str, Any]:
     venture = _venture(request, venture_id)
     if query.end < query.start:
-        raise DomainError(_("The end date is before the start date."), field="query.end")
+        raise DomainError(
+            _("The end date is before the start date."), field="query.end", status=422
+        )
     days = (query.end - query.start).days + 1
     buckets = {"day": days, "week": days // 7 + 1, "month": days // 28 + 1}[query.period]
     if buckets > MAX_SUMMARY_BUCKETS:
         raise DomainError(
             _("This range is too long for this period: choose a shorter range or a longer period."),
             field="query.start",
+            status=422,
         )
     _audit_staff_read(request, venture, "venture.summary")
     return selectors.summary(venture, period=query.period, start=query.start, end=query.end)
