@@ -32,48 +32,51 @@ from django.utils.translation import gettext_lazy as _
 from backend.lib.validation import MAX_ID
 
 
-def _require_phone_or_email(form: forms.Form, data: dict[str, Any]) -> None:
-    if not data.get("phone") and not data.get("email") and not form.errors:
-        raise forms.ValidationError(
-            _("Give a phone number (with its country code) or an email address."),
-            code="required",
-        )
+class _PhoneOrEmail:
+    """For allauth's form and its app input alike: one of the two is required."""
 
+    errors: Any
 
-class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        _require_phone_or_email(self, data)
-        return data
+        data = super().clean() or {}  # type: ignore[misc]
+        if not data.get("phone") and not data.get("email") and not self.errors:
+            raise forms.ValidationError(
+                _("Give a phone number (with its country code) or an email address."),
+                code="required",
+            )
+        return dict(data)
 
 
-class RequestLoginCodeInput(AllauthRequestLoginCodeInput):
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        _require_phone_or_email(self, data)
-        return data
+class RequestLoginCodeForm(_PhoneOrEmail, AllauthRequestLoginCodeForm):
+    pass
+
+
+class RequestLoginCodeInput(_PhoneOrEmail, AllauthRequestLoginCodeInput):
+    pass
 
 
 class RequestLoginCodeView(AllauthRequestLoginCodeView):
     input_class = RequestLoginCodeInput
 
 
-def _check_key_shape(key: str) -> None:
-    user_part, _dash, token = key.partition("-")
-    if not user_part or not token:
-        raise get_adapter().validation_error("invalid_password_reset")
+class _KeyShape:
+    """A reset key is refused unless it has both parts, before allauth decodes it."""
 
+    cleaned_data: dict[str, Any]
 
-class ResetPasswordKeyInput(AllauthResetPasswordKeyInput):
     def _clean_key_link(self) -> str:
-        _check_key_shape(self.cleaned_data["key"])
-        return str(super()._clean_key_link())
+        user_part, _dash, token = self.cleaned_data["key"].partition("-")
+        if not user_part or not token:
+            raise get_adapter().validation_error("invalid_password_reset")
+        return str(super()._clean_key_link())  # type: ignore[misc]
 
 
-class ResetPasswordInput(AllauthResetPasswordInput):
-    def _clean_key_link(self) -> str:
-        _check_key_shape(self.cleaned_data["key"])
-        return str(super()._clean_key_link())
+class ResetPasswordKeyInput(_KeyShape, AllauthResetPasswordKeyInput):
+    pass
+
+
+class ResetPasswordInput(_KeyShape, AllauthResetPasswordInput):
+    pass
 
 
 class ResetPasswordView(AllauthResetPasswordView):

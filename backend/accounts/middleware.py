@@ -10,6 +10,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from backend.lib.errors import TooLarge
 from backend.lib.sessions import past_absolute_lifetime
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -138,9 +139,7 @@ def too_large_response(request: HttpRequest, limit: int) -> HttpResponse:
     megabytes = floatformat(limit / (1024 * 1024), -1)  # "2.5", "2,5": the caller's way
     message = _("The request is too large: send at most %(mb)s MB.") % {"mb": megabytes}
     if request.path.startswith("/api/"):
-        body: dict[str, object] = {
-            "error": {"code": "too_large", "message": message, "max_bytes": limit}
-        }
+        body = TooLarge(message, extra={"max_bytes": limit}).as_body()
     elif request.path.startswith("/_allauth/"):
         body = {"status": 413, "errors": [{"code": "too_large", "message": message}]}
     else:

@@ -22,6 +22,7 @@ transaction; services keep those transactions short.
 import datetime as dt
 import secrets
 import string
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -62,31 +63,12 @@ def pruned_through() -> int:
     return int(value or 0)
 
 
-def record_deletion(
-    table: str,
-    record_id: str,
-    *,
-    seq: int,
-    user_id: int | None = None,
-    programme_id: int | None = None,
-) -> None:
-    """Leaves a tombstone so clients that had the record drop it on their next pull."""
-    Tombstone.objects.create(
-        table=table,
-        record_id=record_id,
-        seq=seq,
-        user_id_scope=user_id,
-        programme_id_scope=programme_id,
-    )
-
-
-def record_deletions(
-    table: str, record_ids: list[str], *, seq: int, user_id: int | None = None
-) -> None:
-    """Tombstones for many records of one table, in one statement."""
+def record_deletions(gone: Iterable[tuple[str, str, int]], *, seq: int) -> None:
+    """Tombstones for (table, record id, user id) triples, in one statement under one change
+    number: the devices of each user drop the record on their next pull."""
     Tombstone.objects.bulk_create(
         Tombstone(table=table, record_id=record_id, seq=seq, user_id_scope=user_id)
-        for record_id in record_ids
+        for table, record_id, user_id in gone
     )
 
 

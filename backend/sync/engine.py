@@ -248,13 +248,15 @@ def _in_batch(
     rejected: dict[str, Rejected] = {}
     failed: Rejected | None = None
     try:
-        with transaction.atomic():  # a savepoint: a batch that fails as a whole leaves nothing
+        with transaction.atomic():  # a savepoint: what fails as a whole leaves nothing
             rejected = apply()
     except Rejected as exc:
         failed = exc
     except DomainError as exc:
         failed = Rejected(exc.code, str(exc.message))
     except IntegrityError:
+        # Ids are unique per table and never reused: this one belongs to a record the user
+        # cannot see, or breaks another rule the database keeps.
         failed = Rejected("id_taken", _("This id is already used by another record."))
     if failed is not None:
         rejected = dict.fromkeys(record_ids, failed)
@@ -263,19 +265,13 @@ def _in_batch(
 
 
 def _run(result: PushResult, table: SyncTable, record_id: str, apply: Any) -> None:
-    try:
-        with transaction.atomic():  # a savepoint: a rejected record leaves nothing behind
-            apply()
-    except Rejected as exc:
-        result.reject(table.name, record_id, exc.code, exc.message)
-    except DomainError as exc:
-        result.reject(table.name, record_id, exc.code, str(exc.message))
-    except IntegrityError:
-        # Ids are unique per table and never reused: this one belongs to a record the user
-        # cannot see, or breaks another rule the database keeps.
-        result.reject(
-            table.name, record_id, "id_taken", _("This id is already used by another record.")
-        )
+    """Applies one record (a batch of one): rejected on its own, leaving nothing behind."""
+
+    def one() -> dict[str, Rejected]:
+        apply()
+        return {}
+
+    _in_batch(result, table, [record_id], one)
 
 
 def parse_migration(value: str | None) -> Any:

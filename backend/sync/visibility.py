@@ -14,8 +14,7 @@ from django.db import transaction
 
 from backend.accounts.models import User
 
-from .changes import next_seq
-from .models import Tombstone
+from .changes import next_seq, record_deletions
 from .registry import SyncTable, tables
 
 
@@ -47,10 +46,6 @@ class VisibilityWatch:
 
 
 def record_gone(gone: list[tuple[str, str, int]]) -> None:
-    """Tombstones for (table, record id, user id) triples, under one change number."""
+    """Tombstones for (table, record id, user id) triples, under a change number of their own."""
     with transaction.atomic():
-        seq = next_seq()
-        Tombstone.objects.bulk_create(
-            Tombstone(table=table, record_id=record_id, seq=seq, user_id_scope=user_id)
-            for table, record_id, user_id in gone
-        )
+        record_deletions(gone, seq=next_seq())

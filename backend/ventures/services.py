@@ -336,6 +336,7 @@ def _record_entries(actor: User, items: Sequence[tuple[Venture, EntryInput]]) ->
 
 
 def _outstanding_by_venture(venture_ids: list[int]) -> dict[int, Decimal]:
+    """What customers owe each venture (credit sales less repayments), from the month rollups."""
     rows = (
         VentureMonth.objects.filter(venture_id__in=venture_ids)
         .values("venture_id")
@@ -415,7 +416,7 @@ def void_entries(*, actor: User, entry_ids: Sequence[str], reason: str) -> list[
             entry.voided_at, entry.voided_by, entry.void_reason = now, actor, why
             entry.changed_seq = seq
         # Voided entries leave the owner's devices: they hear of them as deleted.
-        record_deletions("ledger_entries", list(voided), seq=seq, user_id=actor.pk)
+        record_deletions([("ledger_entries", pk, actor.pk) for pk in voided], seq=seq)
         apply_many_to_rollups(list(voided.values()), sign=-1)
     return outcomes
 
@@ -496,11 +497,6 @@ def week_in_month(day: dt.date) -> tuple[dt.date, dt.date]:
 def _month_end(day: dt.date) -> dt.date:
     following = (month_of(day) + dt.timedelta(days=32)).replace(day=1)
     return following - dt.timedelta(days=1)
-
-
-def apply_to_rollups(entry: LedgerEntry, *, sign: int) -> None:
-    """Adds (sign=1) or removes (sign=-1) one entry from its day and month rollups."""
-    apply_many_to_rollups([entry], sign=sign)
 
 
 def apply_many_to_rollups(entries: Sequence[LedgerEntry], *, sign: int) -> None:
@@ -585,10 +581,7 @@ def apply_many_to_rollups(entries: Sequence[LedgerEntry], *, sign: int) -> None:
 
 def outstanding_credit(venture: Venture) -> Decimal:
     """What customers owe the venture now: credit sales less repayments, voids excluded."""
-    totals = VentureMonth.objects.filter(venture=venture).aggregate(
-        credit=Sum("credit_sales"), repaid=Sum("repayments")
-    )
-    return (totals["credit"] or Decimal(0)) - (totals["repaid"] or Decimal(0))
+    return _outstanding_by_venture([venture.pk]).get(venture.pk, Decimal(0))
 
 
 def compute_rollups(
