@@ -1,0 +1,36 @@
+"""Template filters for numbers, money and percentages in the reader's language.
+
+{% load formats %}
+{{ goal.target|money:goal.currency }}      $1.500.000 (Spanish, COP)
+{{ total|money_code:"PEN" }}               PEN 1,500.50 (ISO code, for tables of currencies)
+{{ people|number }}  {{ mean|number:1 }}   30.390.000  2,5
+{{ share|percent }}  {{ rate|percent:2 }}  52,5%  (the value is a fraction: 0.525)
+"""
+
+from typing import Any
+
+from django import template
+
+from backend.lib import formats
+
+register = template.Library()
+
+
+@register.filter
+def money(value: Any, currency: str) -> str:
+    return formats.format_money(value, currency)
+
+
+@register.filter
+def money_code(value: Any, currency: str) -> str:
+    return formats.format_money(value, currency, code=True)
+
+
+@register.filter
+def number(value: Any, decimals: Any = None) -> str:
+    return formats.format_number(value, decimals=None if decimals is None else int(decimals))
+
+
+@register.filter
+def percent(value: Any, decimals: Any = 1) -> str:
+    return formats.format_percent_value(value, decimals=int(decimals))
