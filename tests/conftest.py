@@ -6,12 +6,14 @@ Programme A is funded by funder F1, programme B by F2. Each role has an "own" an
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 
@@ -49,6 +51,20 @@ class World:
 
     def role(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """IMPULSA_TEST_NOW=2027-02-28T23:30:00-05:00 runs the whole suite as if it were then.
+
+    Used to look for tests that only pass on some days (the first of a month, the last, 29
+    February, New Year's Eve where the programmes are); the clock keeps ticking from there.
+    """
+    moment = os.environ.get("IMPULSA_TEST_NOW")
+    if moment:
+        when = dt.datetime.fromisoformat(moment)
+        if when.tzinfo is None:
+            raise pytest.UsageError("IMPULSA_TEST_NOW needs a UTC offset: 2027-01-01T00:30-05:00")
+        time_machine.travel(when, tick=True).start()
 
 
 def make_user(email: str | None = None, phone: str | None = None, **extra: Any) -> User:

@@ -69,7 +69,6 @@ FULL = {
 }
 SESSIONS_PER_COHORT = 15  # 2,000 cohorts x 20 people x 15 sessions = 600,000 marks
 MONTHS = 18
-WEEKS = MONTHS * 52 // 12  # 78
 # Share of the participants (and of everything they do) in each demo programme.
 SHARES = {"co-bogota-cucuta": 0.4, "pe-lima": 0.25, "pe-piura-tacna": 0.2, "ec-quito": 0.15}
 # Women make smaller sales on average (smaller stock, less capital, more care work).
@@ -77,7 +76,11 @@ FEMALE_TICKET = 0.7
 # A venture that logs sales only now and then, or started too recently to have a baseline:
 # M2 shows it as "insufficient data", never as a decline.
 SPARSE_SHARE = 0.08
+SPARSE_ACTIVITY = 0.3  # chance that a sparse venture logs anything in a given week
 LATE_SHARE = 0.06
+LATE_WEEKS = (4, 12)  # a late starter has been logging for this many weeks
+RECOVERS = 0.8  # share of ventures whose sales recover after the crisis
+REPAID = 0.8  # share of credit sales repaid within the period
 LEDGER_CHUNK = 250  # ventures per transaction (about 60,000 entries)
 
 
@@ -363,15 +366,46 @@ class _Book:
     active_share: float  # chance that the venture logs anything in a given week
 
 
+def _sales_per_week(sizes: Sizes, cal: "_Calendar", methods: list[tuple[str, str, int]]) -> float:
+    """Mean sales a regular venture logs per week, so that all the books add up to the target.
+
+    A week with sales has one expense row, credit sales are mostly repaid (one more row each),
+    sales follow the crisis-and-recovery level, and sparse or late ventures log less. The
+    calendar's length in weeks depends on today's date (17 whole months and the days of this
+    one), so the rate is worked out from it and the total is on target on any day.
+    """
+    rows_per_week = sizes.entries / max(sizes.ventures, 1) / cal.weeks
+    months = [max(cal.month[week * 7], 0) for week in range(cal.weeks)]
+    level = sum(
+        RECOVERS * _level(m, True) + (1 - RECOVERS) * _level(m, False) for m in months
+    ) / len(months)
+    credit = sum(w for m, _wallet, w in methods if m == "customer_credit") / sum(
+        w for _m, _wallet, w in methods
+    )
+    late_weeks = (LATE_WEEKS[0] + LATE_WEEKS[1]) / 2
+    activity = 1 - SPARSE_SHARE * (1 - SPARSE_ACTIVITY) - LATE_SHARE * (1 - late_weeks / cal.weeks)
+    return max(rows_per_week / activity - 1.0, 0.3) / (level * (1 + REPAID * credit))
+
+
+def _even(n: int, step: float) -> float:
+    """A share in [0, 1) for the n-th venture, spread evenly over any run of ventures.
+
+    Independent random draws for 80 ventures stray by several per cent from their mean, and the
+    small demo is checked against its targets; a Weyl sequence (n times an irrational, modulo 1)
+    covers [0, 1) evenly for any run of consecutive ids, whatever the chunk being written.
+    """
+    return (n * step) % 1.0
+
+
 def _books(seed: int, programme: Programme, ventures: list[tuple[int, int, str]],
-           female: set[int], sizes: Sizes) -> list[_Book]:  # fmt: skip
+           female: set[int], sizes: Sizes, cal: "_Calendar") -> list[_Book]:  # fmt: skip
     # Entries per venture per week: sales, about one expense, and credit repaid later.
-    mean_rows_per_week = sizes.entries / max(sizes.ventures, 1) / WEEKS
     methods = METHODS.get(programme.country, METHODS["EC"])
+    mean_sales = _sales_per_week(sizes, cal, methods)
     books = []
     for venture_id, owner_id, currency in ventures:
         rng = random.Random(f"{seed}-book-{venture_id}")
-        kind = rng.random()
+        kind = _even(venture_id, 0.6180339887498949)  # the golden ratio's fraction
         sparse, late = kind < SPARSE_SHARE, SPARSE_SHARE <= kind < SPARSE_SHARE + LATE_SHARE
         ticket = float(TICKET.get(currency, Decimal(10))) * rng.uniform(0.6, 1.5)
         if owner_id in female:
@@ -380,10 +414,10 @@ def _books(seed: int, programme: Programme, ventures: list[tuple[int, int, str]]
             _Book(
                 venture_id=venture_id, owner_id=owner_id, currency=currency, methods=methods,
                 ticket=ticket,
-                per_week=max(0.3, (mean_rows_per_week - 1.0) * 1.25 * rng.uniform(0.5, 1.5)),
-                recovers=rng.random() < 0.8,
-                first_week=WEEKS - rng.randint(4, 12) if late else 0,
-                active_share=0.3 if sparse else 1.0,
+                per_week=max(0.3, mean_sales * (0.5 + _even(venture_id, 0.4142135623730951))),
+                recovers=_even(venture_id, 0.7320508075688772) < RECOVERS,
+                first_week=max(cal.weeks - rng.randint(*LATE_WEEKS), 0) if late else 0,
+                active_share=SPARSE_ACTIVITY if sparse else 1.0,
             )
         )  # fmt: skip
     return books
@@ -415,6 +449,8 @@ class _Calendar:
             local = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
             self.midnight.append(local.astimezone(dt.UTC).replace(tzinfo=None))
         self.last = days - 1
+        # Weeks that start on or before today: the 18 months span 74 to 79 of them.
+        self.weeks = self.last // 7 + 1
         self.suffix = "+00:00" if connection.vendor == "postgresql" else ""
 
     def stamp(self, day: int, minutes: int) -> str:
@@ -435,10 +471,8 @@ def _entries(book: _Book, cal: _Calendar, seed: int, seq: int) -> Iterator[tuple
             return f"{max(value, 1.0):.2f}"
         return f"{max(100, round(value / 100) * 100)}.00"
 
-    for week in range(book.first_week, WEEKS + 1):
+    for week in range(book.first_week, cal.weeks):
         start = week * 7
-        if start > cal.last:
-            break
         if book.active_share < 1.0 and rng.random() > book.active_share:
             continue
         level = _level(cal.month[start], book.recovers) if cal.month[start] >= 0 else 1.0
@@ -461,7 +495,7 @@ def _entries(book: _Book, cal: _Calendar, seed: int, seq: int) -> Iterator[tuple
             )  # fmt: skip
             n += 1
             repaid = day + rng.randint(7, 25)
-            if method == "customer_credit" and rng.random() < 0.8 and repaid <= cal.last:
+            if method == "customer_credit" and rng.random() < REPAID and repaid <= cal.last:
                 yield (
                     f"{prefix}{n}", book.venture_id, "repayment", amount(value), cal.iso[repaid],
                     rng.choice(("cash", "cash", "bank_transfer")), "", "", "", "", "", owner,
@@ -501,7 +535,7 @@ def _ledger(*, run: Any, seed: int, sizes: Sizes, programmes: list[Programme], o
         todo = [r for r in rows if r[0] > last_done]
         for i in range(0, len(todo), LEDGER_CHUNK):
             part = todo[i : i + LEDGER_CHUNK]
-            books = _books(seed, programme, part, female, sizes)
+            books = _books(seed, programme, part, female, sizes, cal)
             with transaction.atomic():
                 seq = next_seq()
                 n = 0

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -185,3 +186,27 @@ def test_national_loader_is_idempotent_consistent_and_tells_the_story() -> None:
     # Another size of the same seed would reuse its phone numbers: refused, with the reason.
     with pytest.raises(CommandError, match="another factor"):
         call_command("seed_demo", "--scale", "national", "--factor", "0.002", stderr=io.StringIO())
+
+
+# The first of a month (the current month has one day), the last, 29 February and New Year's
+# Eve late in the evening in Bogotá, when it is already the next year in UTC.
+ANY_DAY = [
+    "2026-12-01T09:00:00-05:00",
+    "2027-01-31T12:00:00-05:00",
+    "2028-02-29T12:00:00-05:00",
+    "2027-12-31T23:30:00-05:00",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", ANY_DAY)
+def test_national_loader_writes_its_target_number_of_entries_on_any_day(moment: str) -> None:
+    with time_machine.travel(dt.datetime.fromisoformat(moment), tick=False):
+        call_command("seed_demo", "--scale", "national", "--factor", "0.004",
+                     stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+        counts = table_counts()
+        today = Programme.objects.get(code="co-bogota-cucuta").today()
+        latest = LedgerEntry.objects.order_by("-occurred_on").values_list("occurred_on", flat=True)
+        assert latest[0] <= today  # nothing is dated after today where the programme runs
+    target = national.Sizes.scaled(0.004).entries
+    assert abs(counts["ventures.LedgerEntry"] - target) < target * 0.05
