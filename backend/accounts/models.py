@@ -71,10 +71,24 @@ class User(AbstractBaseUser, PermissionsMixin):
                 ),
                 name="user_phone_e164",
             ),
+            # A person without an email has NULL, never "": unique would let only one blank in.
+            models.CheckConstraint(
+                condition=models.Q(email__isnull=True) | ~models.Q(email=""),
+                name="user_email_null_not_blank",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.email or self.phone or f"user {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Sign-up forms and allauth hand over "" for a missing email or phone; stored as NULL,
+        # so any number of people can sign up with a phone only (the columns are unique).
+        if not self.email:
+            self.email = None
+        if not self.phone:
+            self.phone = None
+        super().save(*args, **kwargs)
 
     def get_username(self) -> str:
         return str(self)

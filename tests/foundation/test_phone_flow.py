@@ -4,6 +4,8 @@ import json
 import re
 from typing import Any
 
+import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
 
 from backend.accounts.models import User
@@ -141,3 +143,36 @@ def test_sign_in_works_with_the_production_rate_limits(
     assert statuses[:3] == [401, 401, 401]  # a code was sent each time (pending flow)
     last = post(Client(), "/auth/code/request", {"phone": "+573005550009"})
     assert statuses[3:] == [429, 429], last.content
+
+
+def test_many_people_sign_up_with_a_phone_only(db: Any, sms_file: Any) -> None:
+    # Each new number gets the same answer, whoever came before: an SMS code to verify.
+    numbers = ["+573001110001", "+573001110002", "+51987000111"]
+    for i, number in enumerate(numbers):  # three people, each from their own phone
+        resp = post(Client(REMOTE_ADDR=f"198.51.100.{i + 1}"), "/auth/signup", {"phone": number})
+        assert resp.status_code == 401, resp.content
+        assert read_sms(sms_file)[-1]["to"] == number
+    people = User.objects.filter(phone__in=numbers)
+    assert people.count() == 3
+    assert set(people.values_list("email", flat=True)) == {None}
+
+
+def test_the_portal_sign_up_takes_several_phone_only_people(db: Any, sms_file: Any) -> None:
+    for i, number in enumerate(["+573001110011", "+573001110012"]):
+        client = Client(REMOTE_ADDR=f"198.51.100.{i + 1}")
+        resp = client.post(
+            "/accounts/signup/",
+            {"phone": number, "email": "", "password1": f"una-clave-larga-{i}-2026"},
+            headers={"Accept-Language": "es"},
+        )
+        assert resp.status_code == 302, resp.content.decode()[:2000]
+        assert User.objects.get(phone=number).email is None
+
+
+def test_a_blank_email_can_never_be_stored(db: Any) -> None:
+    first = User.objects.create(phone="+573001110021", email="")
+    second = User.objects.create(phone="+573001110022", email="")
+    assert first.email is None
+    assert second.email is None
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        User.objects.filter(pk=second.pk).update(email="")  # past save(): the database refuses
