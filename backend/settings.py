@@ -56,7 +56,14 @@ if not ALLOWED_HOSTS:
         )
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("IMPULSA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = os.environ.get("IMPULSA_SITE_URL", "").rstrip("/")
+if not SITE_URL:
+    if not DEBUG and not TESTING:
+        raise ImproperlyConfigured(
+            "IMPULSA_SITE_URL is not set. Set it to the public address of this server (for "
+            "example https://impulsa.example.org): certificate links and QR codes use it."
+        )
+    SITE_URL = "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -121,6 +121,7 @@ class Target:
                 {
                     "DJANGO_SECRET_KEY": "benchmark-only-" + "x" * 50,
                     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+                    "IMPULSA_SITE_URL": "http://127.0.0.1",
                     "DJANGO_SECURE_SSL_REDIRECT": "0",
                 }
             )

@@ -8,6 +8,8 @@ export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
 export IMPULSA_SMS_BACKEND="${IMPULSA_SMS_BACKEND:-console}"
 HOST="${IMPULSA_HOST:-127.0.0.1}"
 PORT="${IMPULSA_PORT:-8000}"
+# Certificate links and QR codes point at the address this run serves on.
+export IMPULSA_SITE_URL="${IMPULSA_SITE_URL:-http://$HOST:$PORT}"
 mkdir -p var/media
 
 $PY manage.py migrate --no-input -v0
@@ -23,7 +25,10 @@ stop() {
     wait 2>/dev/null || true
     echo "Stopped."
 }
-trap stop INT TERM EXIT
+# Ctrl-C is how a run ends: a clean stop, exit code 0 (make prints no error); a failure on
+# the way up still ends the run with its own exit code.
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 .venv/bin/gunicorn backend.wsgi:application \
     --bind "$HOST:$PORT" --workers "${IMPULSA_WORKERS:-2}" --threads 4 \

@@ -42,6 +42,13 @@ def locale_for(language: str | None = None, country: str | None = None) -> str:
     return "es"
 
 
+def country_name(code: str, language: str | None = None) -> str:
+    """A country's name in the language ("Perú" in Spanish, "Peru" in English), else the code."""
+    if not code:
+        return ""
+    return Locale.parse(locale_for(language)).territories.get(code.upper(), code)
+
+
 def _money_locale(currency: str, language: str | None, country: str | None) -> str:
     return locale_for(language, country or _CURRENCY_HOME.get(currency))
 

@@ -19,6 +19,7 @@ from backend.accounts.models import ParticipantProfile, User
 from backend.accounts.services import active_consent
 from backend.lib.codes import verification_code
 from backend.lib.errors import Conflict, DomainError, Forbidden
+from backend.lib.formats import country_name
 from backend.lib.geography import is_region_of
 from backend.lib.pdf import render_pdf
 from backend.lib.qr import qr_svg_data_uri
@@ -547,6 +548,7 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
         "completed_on": dt.date.fromisoformat(facts["completed_on"])
         if facts.get("completed_on")
         else None,
+        "country_name": country_name(facts.get("country", ""), certificate.language),
         "verify_url": url,
         "qr": qr_svg_data_uri(url, scale=5),
     }

@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROD_ENV = {
     "DJANGO_SECRET_KEY": "x" * 64 + "-a-production-like-secret-with-enough-entropy-0123456789",
     "DJANGO_ALLOWED_HOSTS": "impulsa.example.org",
+    "IMPULSA_SITE_URL": "https://impulsa.example.org",
     "DJANGO_DEBUG": "0",
 }
 
@@ -36,6 +37,14 @@ def test_missing_allowed_hosts_stops_startup_with_a_clear_message() -> None:
     result = manage("check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=PROD_ENV["DJANGO_SECRET_KEY"])
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_missing_site_url_stops_startup_with_a_clear_message() -> None:
+    # Certificates printed with a wrong address in their QR code cannot be checked later.
+    env = {k: v for k, v in PROD_ENV.items() if k != "IMPULSA_SITE_URL"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "IMPULSA_SITE_URL is not set" in result.stderr
 
 
 def test_deploy_check_is_clean_under_production_settings() -> None:

@@ -87,6 +87,9 @@ def test_donor_sees_totals_with_small_counts_suppressed(
     assert donor["granted"] is None
     assert donor["suppressed"] is True
     assert donor["raised"] == "100.00"
+    # Raised minus the balance would be the grant total: nothing derived from it is shown.
+    assert donor["balance"] is None
+    assert donor["disbursed"] is None
     manager = ApiClient(world.manager).get(f"funds/{world.programme_a.pk}").json()
     assert (manager["ventures_funded"], manager["granted"], manager["balance"]) == (
         "1",
@@ -145,5 +148,8 @@ def test_portal_fund_page_for_manager_and_donor(
     page = client.get(f"/programmes/{world.programme_a.pk}/fund/").content.decode()
     assert "&lt;5" in page
     assert "Bodega Ana" not in page
+    assert fund.currency == "PEN"
+    assert "S/\xa0100.00" in page  # raised, written the Peruvian way
+    assert "75.00" not in page  # the balance (100 raised - 25 granted) would give the grant away
     client.force_login(world.other_donor)
     assert client.get(f"/programmes/{world.programme_a.pk}/fund/").status_code == 404

@@ -418,7 +418,11 @@ def settings_outcome(**env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_kill_hook_is_refused_by_production_settings() -> None:
-    production = {"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "impulsa.example.org"}
+    production = {
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DJANGO_ALLOWED_HOSTS": "impulsa.example.org",
+        "IMPULSA_SITE_URL": "https://impulsa.example.org",
+    }
     refused = settings_outcome(**production, IMPULSA_FAULT_KILL_AFTER_COMMIT="0.5")
     assert refused.returncode != 0
     assert "IMPULSA_FAULT_KILL_AFTER_COMMIT is a test hook" in refused.stderr

@@ -161,3 +161,13 @@ def test_export_and_erasure_of_training_records(world: World, completed: Enrollm
     assert Enrollment.objects.get(pk=completed.pk).status == "completed"  # still counts
     page = Client().get(f"/verify/{certificate.code}", HTTP_ACCEPT_LANGUAGE="en")
     assert "Participant" not in page.content.decode()
+
+
+def test_pdf_names_the_country_in_the_holders_language(world: World, completed: Enrollment) -> None:
+    cohort = completed.cohort
+    cohort.city, cohort.country, cohort.is_virtual = "Tacna", "PE", False
+    cohort.save()
+    certificate, _ = services.issue_certificate(actor=world.trainer, enrollment=completed)
+    text = pdf_text(services.render_certificate_pdf(certificate))
+    assert "Tacna, Perú" in text
+    assert ", PE" not in text

@@ -81,7 +81,8 @@ def public_summary(fund: Fund) -> dict[str, Any]:
     figures["ventures_funded"] = str(funded)
     figures["suppressed"] = 0 < funded < k
     if figures["suppressed"]:
-        figures.update(ventures_funded=f"<{k}", granted=None, disbursed=None)
+        # The balance is raised minus granted: shown, it would give the grant total away.
+        figures.update(ventures_funded=f"<{k}", granted=None, disbursed=None, balance=None)
     return figures
 
 

@@ -20,4 +20,4 @@ class Command(BaseCommand):
         )
         w("Staff and donor viewers sign in with a TOTP code as the second step: add the secret")
         w("to an authenticator app, or print the current codes with")
-        w("  .venv/bin/python manage.py demo_totp")
+        w("  DJANGO_DEBUG=1 .venv/bin/python manage.py demo_totp")
