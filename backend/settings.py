@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "allauth.headless",
     "allauth.usersessions",
     "django_tasks_db",
+    "ninja",  # its Swagger UI template and assets, served from our own static files
     "backend.lib",
     "backend.accounts",
     "backend.programmes",
