@@ -158,3 +158,9 @@ def test_my_invitations_run_a_fixed_number_of_queries(
     api = ApiClient(world.participant_other)
     with django_assert_max_num_queries(8):
         assert len(api.get("me/invitations").json()) == 12
+
+
+def test_my_export_lists_my_invitations(world: World) -> None:
+    _invite(world, OTHER_PHONE)
+    rows = ApiClient(world.participant_other).get("me/export").json()["invitations"]
+    assert [(r["programme"], r["accepted_at"]) for r in rows] == [(world.programme_a.name, None)]
