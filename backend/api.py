@@ -250,6 +250,7 @@ def _mount_routers() -> None:
     from backend.lib.api import router as core_router
     from backend.outcomes.api import router as outcomes_router
     from backend.programmes.api import router as programmes_router
+    from backend.programmes.invitations_api import router as invitations_router
     from backend.sync.api import router as sync_router
     from backend.training.api import router as training_router
     from backend.ventures.api import router as ventures_router
@@ -257,6 +258,7 @@ def _mount_routers() -> None:
     api.add_router("/", core_router)
     api.add_router("/", accounts_router)
     api.add_router("/programmes", programmes_router)
+    api.add_router("/", invitations_router)
     # Each domain router names its own paths (/ventures/..., /cohorts/..., /finance/...).
     api.add_router("/", ventures_router)
     api.add_router("/", training_router)

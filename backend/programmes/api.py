@@ -118,17 +118,20 @@ def get_participant(request: HttpRequest, programme_id: int, user_id: int) -> Me
 
 @router.post(
     "/{programme_id}/participants",
-    response={201: InviteOut, 200: InviteOut},
+    response={202: InviteOut},
     summary="Invite a person into a programme I manage, by phone",
+    description="The person joins, and shows up in this programme, only after accepting the "
+    "invitation with their consent on file (POST /me/invitations/{id}/accept). Every valid "
+    "number gets the same answer, whether it has an account or not.",
 )
 def invite_participant(
     request: HttpRequest, programme_id: int, payload: InviteIn
 ) -> Status[dict[str, Any]]:
     programme = _managed(request, programme_id)
-    user, created = services.invite_participant(
+    phone = services.invite_participant(
         programme=programme, phone=payload.phone, actor=request_user(request)
     )
-    return Status(201 if created else 200, {"id": user.pk, "phone": user.phone, "created": created})
+    return Status(202, {"phone": phone, "status": "invited"})
 
 
 @router.post(

@@ -156,3 +156,40 @@ class DonorViewer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.funder}"
+
+
+class Invitation(models.Model):
+    """A manager's invitation for a person to join a programme as a participant.
+
+    It grants nothing: the person is not a member, and no one at the programme sees them,
+    until they accept it with a current consent on file; accepting creates the membership.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_sent",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "programme"], name="invitation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.programme}"
+
+    @property
+    def pending(self) -> bool:
+        return self.accepted_at is None and self.declined_at is None

@@ -71,9 +71,42 @@ class InviteIn(StrictIn):
 
 
 class InviteOut(Schema):
+    """The same for every valid number: it never tells whether the number has an account."""
+
+    phone: str = Field(..., description="The number, in E.164, that the invitation went to")
+    status: str = Field(
+        "invited",
+        description="Always 'invited': the person joins only once they accept it themselves",
+    )
+
+
+class InvitationOut(Schema):
+    """An invitation waiting for the signed-in person's answer."""
+
     id: int
-    phone: str | None
-    created: bool
+    programme_id: int
+    programme: str
+    organisation: str
+    invited_at: dt.datetime
+    status: str
+
+    @staticmethod
+    def resolve_programme(i: Any) -> str:
+        return i.programme.name
+
+    @staticmethod
+    def resolve_organisation(i: Any) -> str:
+        return i.programme.organisation.name
+
+    @staticmethod
+    def resolve_invited_at(i: Any) -> dt.datetime:
+        return i.created_at
+
+    @staticmethod
+    def resolve_status(i: Any) -> str:
+        if i.accepted_at:
+            return "accepted"
+        return "declined" if i.declined_at else "pending"
 
 
 class TrainerIn(StrictIn):

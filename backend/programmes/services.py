@@ -1,21 +1,28 @@
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.audit import audit
 from backend.accounts.models import User
 from backend.accounts.phones import normalize_phone
+from backend.accounts.services import check_consent
 from backend.accounts.sms import send_sms
-from backend.lib.errors import Conflict, DomainError
+from backend.lib.errors import Conflict, DomainError, NotFound
 
-from .models import Membership, Programme, Role
+from .models import Invitation, Membership, Programme, Role
 
 
 @transaction.atomic
-def invite_participant(*, programme: Programme, phone: str, actor: User) -> tuple[User, bool]:
-    """Adds a person (found or created by phone) to the programme as a participant.
+def invite_participant(*, programme: Programme, phone: str, actor: User) -> str:
+    """Invites a person (found or created by phone) to the programme as a participant.
 
-    Returns the user and whether the membership is new. The person gets an SMS telling them
-    how to sign in; nothing about them is stored beyond the phone number until they consent.
+    Returns the number in E.164. The answer is the same whether the number belongs to an
+    account or not, so an invitation never tells a manager who is registered. Nobody joins
+    here: the invitation stays pending, and shows the programme nothing about the person,
+    until they accept it themselves with a consent on file (``accept_invitation``). The person
+    gets an SMS telling them how to sign in and answer; nothing about them is stored beyond
+    the phone number.
     """
     try:
         e164 = normalize_phone(phone)
@@ -26,19 +33,62 @@ def invite_participant(*, programme: Programme, phone: str, actor: User) -> tupl
     user = User.objects.filter(phone=e164).first()
     if user is None:
         user = User.objects.create_user(phone=e164)
-    elif not user.is_active:
-        raise Conflict(_("This account is closed."), code="account_closed")
-    _membership, created = Membership.objects.get_or_create(
-        user=user, programme=programme, role=Role.PARTICIPANT
+    if not user.is_active:
+        return e164  # a closed account: nothing to do, and nothing to tell
+    if Membership.objects.filter(user=user, programme=programme, role=Role.PARTICIPANT).exists():
+        return e164
+    _invitation, created = Invitation.objects.get_or_create(
+        user=user, programme=programme, defaults={"invited_by": actor}
     )
     if created:
         with_lang = _(
             "You have been invited to %(programme)s on Impulsa. "
-            "Open the app and sign in with this number."
+            "Open the app and sign in with this number to accept or decline."
         )
         send_sms(e164, with_lang % {"programme": programme.name})
         audit(actor, "participant.invite", subject=user, obj=programme)
-    return user, created
+    return e164
+
+
+def pending_invitations(user: User) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(user=user, accepted_at__isnull=True, declined_at__isnull=True)
+        .select_related("programme", "programme__organisation")
+        .order_by("created_at", "id")
+    )
+
+
+def _pending_invitation(user: User, invitation_id: int) -> Invitation:
+    invitation = (
+        pending_invitations(user).select_for_update(of=("self",)).filter(pk=invitation_id).first()
+    )
+    if invitation is None:
+        raise NotFound("")
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, user: User, invitation_id: int) -> Invitation:
+    """The person joins the programme. Needs their consent on file (403 consent_required)."""
+    invitation = _pending_invitation(user, invitation_id)
+    check_consent(user)
+    Membership.objects.get_or_create(
+        user=user, programme=invitation.programme, role=Role.PARTICIPANT
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit(user, "participant.invitation_accept", subject=user, obj=invitation.programme)
+    return invitation
+
+
+@transaction.atomic
+def decline_invitation(*, user: User, invitation_id: int) -> Invitation:
+    """The person says no; the programme is not told who declined, and no new SMS follows."""
+    invitation = _pending_invitation(user, invitation_id)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    audit(user, "participant.invitation_decline", subject=user, obj=invitation.programme)
+    return invitation
 
 
 @transaction.atomic

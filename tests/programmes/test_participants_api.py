@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from backend.accounts.models import ParticipantProfile, User
-from backend.programmes.models import Membership
+from backend.programmes.models import Invitation, Membership
 from tests.conftest import ApiClient, World, read_sms
 
 
@@ -47,18 +47,19 @@ def test_list_runs_a_fixed_number_of_queries(world: World) -> None:
     assert len(large) == len(small)
 
 
-def test_invite_by_phone_creates_member_and_texts_them(world: World, sms_file: Any) -> None:
+def test_invite_by_phone_creates_a_pending_invitation_and_texts_them(
+    world: World, sms_file: Any
+) -> None:
     api = ApiClient(world.manager)
     resp = api.post(f"programmes/{world.programme_a.pk}/participants", {"phone": "+51987654000"})
-    assert resp.status_code == 201
+    assert resp.status_code == 202
     user = User.objects.get(phone="+51987654000")
-    assert Membership.objects.filter(
-        user=user, programme=world.programme_a, role="participant"
-    ).exists()
+    assert Invitation.objects.get(user=user, programme=world.programme_a).pending
+    assert not Membership.objects.filter(user=user, programme=world.programme_a).exists()
     assert read_sms(sms_file)[-1]["to"] == "+51987654000"
     again = api.post(f"programmes/{world.programme_a.pk}/participants", {"phone": "+51987654000"})
-    assert again.status_code == 200
-    assert again.json()["created"] is False
+    assert again.status_code == 202
+    assert again.json() == resp.json()
     assert len(read_sms(sms_file)) == 1
 
 

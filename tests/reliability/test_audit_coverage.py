@@ -47,6 +47,7 @@ API_READS: dict[str, Audited | str] = {
     "GET /api/v1/me/export": OWN,
     "GET /api/v1/me/enrollments": OWN,
     "GET /api/v1/me/grants": OWN,
+    "GET /api/v1/me/invitations": OWN,
     "GET /api/v1/consent/notice": CONTENT,
     "GET /api/v1/programmes": "programme names and the caller's roles",
     "GET /api/v1/programmes/{programme_id}/participants": Audited(
