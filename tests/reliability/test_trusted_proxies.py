@@ -6,14 +6,17 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, RequestFactory
 
+from backend.accounts.models import User
 from backend.api import api
-from tests.conftest import PASSWORD, make_user
+from backend.lib.ratelimit import client_ip
+from tests.conftest import PASSWORD, make_user, read_sms
 
 APP = "/_allauth/app/v1"
 BALANCER = "10.0.0.2"  # the address every request arrives from when a load balancer is in front
@@ -135,3 +138,40 @@ def test_one_environment_variable_sets_every_limit_s_proxy_count() -> None:
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["2", "2", "2"]
+
+
+def test_sms_codes_are_limited_per_client_not_per_deployment(
+    db: Any, settings: Any, production_rate_limits: None, sms_file: Path
+) -> None:
+    settings.IMPULSA_TRUSTED_PROXIES = 1
+    for i in range(5):  # the limit is three a minute per address
+        User.objects.create_user(phone=f"+57300555020{i}", phone_verified=True)
+        resp = Client(REMOTE_ADDR=BALANCER).post(
+            f"{APP}/auth/code/request",
+            data=json.dumps({"phone": f"+57300555020{i}"}),
+            content_type="application/json",
+            headers={"X-Forwarded-For": f"198.51.100.{i + 1}"},
+        )
+        assert resp.status_code == 401, resp.content  # a code sent: the sign-in is pending
+    assert len(read_sms(sms_file)) == 5
+
+
+@pytest.mark.parametrize(
+    ("trusted", "forwarded_for", "expected"),
+    [
+        (1, "203.0.113.5, 198.51.100.7", "198.51.100.7"),
+        (2, "203.0.113.5, 198.51.100.7, 10.0.0.3", "198.51.100.7"),
+        (2, "198.51.100.7", "198.51.100.7"),  # one proxy skipped: the only entry there is
+        (1, " 198.51.100.7 ,", "198.51.100.7"),
+        (1, "203.0.113.5, not-an-address", BALANCER),  # garbage: the connection's address
+        (0, "198.51.100.7", BALANCER),
+        (1, None, BALANCER),
+    ],
+)
+def test_client_ip_reads_the_entry_the_outermost_trusted_proxy_wrote(
+    settings: Any, trusted: int, forwarded_for: str | None, expected: str
+) -> None:
+    settings.IMPULSA_TRUSTED_PROXIES = trusted
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for is not None else {}
+    request = RequestFactory().get("/", REMOTE_ADDR=BALANCER, **extra)
+    assert client_ip(request) == expected
