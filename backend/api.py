@@ -16,10 +16,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from backend import __version__
 from backend.lib.errors import DomainError
+from backend.lib.ratelimit import ClientAnonRateThrottle, ClientAuthRateThrottle
 from backend.lib.validation import readable_errors
 
 
@@ -167,8 +167,8 @@ api = ImpulsaAPI(
     urls_namespace="api",
     docs_url="/docs",
     throttle=[
-        AnonRateThrottle(settings.IMPULSA_API_THROTTLE_ANON),
-        AuthRateThrottle(settings.IMPULSA_API_THROTTLE_USER),
+        ClientAnonRateThrottle(settings.IMPULSA_API_THROTTLE_ANON),
+        ClientAuthRateThrottle(settings.IMPULSA_API_THROTTLE_USER),
     ],
 )
 

@@ -390,6 +390,11 @@ if not envbool("DJANGO_HSTS_PRELOAD", False):
 NINJA_PAGINATION_MAX_LIMIT = 100
 IMPULSA_API_THROTTLE_ANON = os.environ.get("IMPULSA_API_THROTTLE_ANON", "60/min")
 IMPULSA_API_THROTTLE_USER = os.environ.get("IMPULSA_API_THROTTLE_USER", "600/min")
+# How many proxies (load balancers) stand in front of the app servers; the client's address is
+# the X-Forwarded-For entry the outermost one wrote; 0 ignores the header (lib/ratelimit.py).
+IMPULSA_TRUSTED_PROXIES = envint("IMPULSA_TRUSTED_PROXIES", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = IMPULSA_TRUSTED_PROXIES
+NINJA_NUM_PROXIES = IMPULSA_TRUSTED_PROXIES
 # Tombstones of deleted or voided records are kept this long; a device that has not synced for
 # longer must reset its local data (nothing on the server is lost).
 IMPULSA_SYNC_TOMBSTONE_DAYS = envint("IMPULSA_SYNC_TOMBSTONE_DAYS", 180)

@@ -3,9 +3,13 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.headless.adapter import DefaultHeadlessAdapter
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from backend.lib.ratelimit import client_ip
 
 from .models import User
 from .phones import normalize_phone
@@ -22,6 +26,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_phone(self, phone: str) -> str:
         return normalize_phone(phone)
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # Sign-in and SMS-code limits count per client, like the API throttle and public pages.
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def send_verification_code_sms(
         self, user: AbstractBaseUser, phone: str, code: str, **kwargs: Any
