@@ -146,6 +146,8 @@ BOUNDED = {
     "/api/v1/me": "the caller's own roles, donor seats and consent purposes",
     "/api/v1/consent/notice": "the purposes named by the current notice",
     "/api/v1/programmes": "the programmes the caller has a role in (all, for admins: tens)",
+    "/api/v1/me/invitations": "one pending invitation per programme at most (unique per person "
+    "and programme): the programmes there are, tens",
     "/api/v1/ventures/{venture_id}/summary": "buckets at most MAX_SUMMARY_BUCKETS (400); "
     "one row per payment method",
     "/api/v1/cohorts/{cohort_id}": "at most 10 trainers (CohortIn.trainer_ids)",
