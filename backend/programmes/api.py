@@ -135,9 +135,30 @@ def invite_participant(
 
 
 @router.post(
+    "/{programme_id}/trainer-invitations",
+    response={202: InviteOut},
+    summary="Invite a person to train in a programme I manage, by phone",
+    description="The person becomes a trainer only after accepting the invitation "
+    "(POST /me/invitations/{id}/accept). Every valid number gets the same answer, whether it "
+    "has an account or not; donor viewers are never made trainers.",
+)
+def invite_trainer(
+    request: HttpRequest, programme_id: int, payload: InviteIn
+) -> Status[dict[str, Any]]:
+    programme = _managed(request, programme_id)
+    phone = services.invite_trainer(
+        programme=programme, phone=payload.phone, actor=request_user(request)
+    )
+    return Status(202, {"phone": phone, "status": "invited"})
+
+
+@router.post(
     "/{programme_id}/trainers",
     response={201: TrainerOut},
-    summary="Give an existing user the trainer role in a programme I manage",
+    summary="Make a trainer or manager of my organisation a trainer here too",
+    description="Only people who already train or manage in one of the organisation's "
+    "programmes qualify; any other id answers 422, whether or not it exists. Invite anyone "
+    "else by phone (POST /programmes/{id}/trainer-invitations).",
 )
 def assign_trainer(
     request: HttpRequest, programme_id: int, payload: TrainerIn

@@ -159,16 +159,23 @@ class DonorViewer(models.Model):
 
 
 class Invitation(models.Model):
-    """A manager's invitation for a person to join a programme as a participant.
+    """A manager's invitation for a person to join a programme, as a participant or a trainer.
 
     It grants nothing: the person is not a member, and no one at the programme sees them,
-    until they accept it with a current consent on file; accepting creates the membership.
+    until they accept it with a current consent on file; accepting creates the membership
+    with the invitation's role. (Managers are appointed by an administrator, not invited.)
     """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
     )
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(
+        _("role"),
+        max_length=12,
+        choices=[(Role.PARTICIPANT, Role.PARTICIPANT.label), (Role.TRAINER, Role.TRAINER.label)],
+        default=Role.PARTICIPANT,
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -184,7 +191,9 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         constraints = [
-            models.UniqueConstraint(fields=["user", "programme"], name="invitation_unique"),
+            models.UniqueConstraint(
+                fields=["user", "programme", "role"], name="invitation_unique_role"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -87,6 +87,7 @@ class InvitationOut(Schema):
     programme_id: int
     programme: str
     organisation: str
+    role: str = Field(..., description="participant or trainer: the role accepting gives")
     invited_at: dt.datetime
     status: str
 

@@ -1,7 +1,9 @@
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.accounts.audit import audit
 from backend.accounts.models import User
@@ -10,10 +12,21 @@ from backend.accounts.services import check_consent
 from backend.accounts.sms import send_sms
 from backend.lib.errors import Conflict, DomainError, NotFound
 
-from .models import Invitation, Membership, Programme, Role
+from .models import DonorViewer, Invitation, Membership, Programme, Role
 
 
-@transaction.atomic
+_INVITATION_SMS = {
+    Role.PARTICIPANT: gettext_lazy(
+        "You have been invited to %(programme)s on Impulsa. "
+        "Open the app and sign in with this number to accept or decline."
+    ),
+    Role.TRAINER: gettext_lazy(
+        "You have been invited to train in %(programme)s on Impulsa. "
+        "Sign in with this number to accept or decline."
+    ),
+}
+
+
 def invite_participant(*, programme: Programme, phone: str, actor: User) -> str:
     """Invites a person (found or created by phone) to the programme as a participant.
 
@@ -24,6 +37,21 @@ def invite_participant(*, programme: Programme, phone: str, actor: User) -> str:
     gets an SMS telling them how to sign in and answer; nothing about them is stored beyond
     the phone number.
     """
+    return _invite(programme=programme, phone=phone, actor=actor, role=Role.PARTICIPANT)
+
+
+def invite_trainer(*, programme: Programme, phone: str, actor: User) -> str:
+    """Invites a person to train in the programme: the same rules as for participants.
+
+    A trainer reads the names on their cohorts' rosters, so nobody becomes one without saying
+    yes. A donor viewer is never invited (donors see no personal data); the manager's answer
+    is the same as for anyone else.
+    """
+    return _invite(programme=programme, phone=phone, actor=actor, role=Role.TRAINER)
+
+
+@transaction.atomic
+def _invite(*, programme: Programme, phone: str, actor: User, role: str) -> str:
     try:
         e164 = normalize_phone(phone)
     except Exception as exc:
@@ -35,19 +63,23 @@ def invite_participant(*, programme: Programme, phone: str, actor: User) -> str:
         user = User.objects.create_user(phone=e164)
     if not user.is_active:
         return e164  # a closed account: nothing to do, and nothing to tell
-    if Membership.objects.filter(user=user, programme=programme, role=Role.PARTICIPANT).exists():
+    if role == Role.TRAINER and is_donor_viewer(user):
+        return e164
+    if Membership.objects.filter(user=user, programme=programme, role=role).exists():
         return e164
     _invitation, created = Invitation.objects.get_or_create(
-        user=user, programme=programme, defaults={"invited_by": actor}
+        user=user, programme=programme, role=role, defaults={"invited_by": actor}
     )
     if created:
-        with_lang = _(
-            "You have been invited to %(programme)s on Impulsa. "
-            "Open the app and sign in with this number to accept or decline."
-        )
-        send_sms(e164, with_lang % {"programme": programme.name})
-        audit(actor, "participant.invite", subject=user, obj=programme)
+        with translation.override(user.preferred_language or None):
+            text = str(_INVITATION_SMS[Role(role)]) % {"programme": programme.name}
+        send_sms(e164, text)
+        audit(actor, f"{role}.invite", subject=user, obj=programme)
     return e164
+
+
+def is_donor_viewer(user: User) -> bool:
+    return DonorViewer.objects.filter(user=user).exists()
 
 
 def pending_invitations(user: User) -> QuerySet[Invitation]:
@@ -72,12 +104,15 @@ def accept_invitation(*, user: User, invitation_id: int) -> Invitation:
     """The person joins the programme. Needs their consent on file (403 consent_required)."""
     invitation = _pending_invitation(user, invitation_id)
     check_consent(user)
-    Membership.objects.get_or_create(
-        user=user, programme=invitation.programme, role=Role.PARTICIPANT
-    )
+    if invitation.role == Role.TRAINER and is_donor_viewer(user):
+        raise Conflict(
+            _("A donor viewer cannot also train: donors see no personal data."),
+            code="donor_viewer",
+        )
+    Membership.objects.get_or_create(user=user, programme=invitation.programme, role=invitation.role)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    audit(user, "participant.invitation_accept", subject=user, obj=invitation.programme)
+    audit(user, f"{invitation.role}.invitation_accept", subject=user, obj=invitation.programme)
     return invitation
 
 
@@ -87,15 +122,35 @@ def decline_invitation(*, user: User, invitation_id: int) -> Invitation:
     invitation = _pending_invitation(user, invitation_id)
     invitation.declined_at = timezone.now()
     invitation.save(update_fields=["declined_at"])
-    audit(user, "participant.invitation_decline", subject=user, obj=invitation.programme)
+    audit(user, f"{invitation.role}.invitation_decline", subject=user, obj=invitation.programme)
     return invitation
 
 
 @transaction.atomic
 def assign_trainer(*, programme: Programme, user_id: int, actor: User) -> Membership:
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        raise DomainError(_("No active user with this id."), field="body.user_id", status=422)
+    """Makes a member of the organisation's staff a trainer of one more of its programmes.
+
+    Only people who already train or manage in one of the organisation's programmes (who
+    accepted an invitation, or were appointed manager) qualify; anyone else is invited by
+    phone (``invite_trainer``) and says yes themselves. Every other id, whether no such user
+    exists or it belongs to someone outside the organisation's staff, gets the same answer.
+    """
+    staff = Membership.objects.filter(
+        user_id=user_id,
+        user__is_active=True,
+        role__in=[Role.TRAINER, Role.MANAGER],
+        programme__organisation_id=programme.organisation_id,
+    )
+    user = User.objects.filter(pk__in=staff.values("user_id")).first()
+    if user is None or is_donor_viewer(user):
+        raise DomainError(
+            _(
+                "No trainer or manager of this organisation has this id. "
+                "Invite new trainers by phone."
+            ),
+            field="body.user_id",
+            status=422,
+        )
     try:
         with transaction.atomic():
             membership, _created = Membership.objects.get_or_create(

@@ -8,10 +8,10 @@ import pytest
 
 from backend.accounts.models import User
 from backend.lib.errors import DomainError
-from backend.programmes.models import Invitation, Membership
+from backend.programmes.models import Invitation, Membership, Programme
 from backend.training import services as training
 from backend.training.models import Course
-from tests.conftest import ApiClient, World, make_programme, read_sms
+from tests.conftest import ApiClient, World, consent, make_programme, read_sms
 
 OTHER_PHONE = "+573005000103"  # participant_other, of programme B (another manager's)
 
@@ -164,3 +164,94 @@ def test_my_export_lists_my_invitations(world: World) -> None:
     _invite(world, OTHER_PHONE)
     rows = ApiClient(world.participant_other).get("me/export").json()["invitations"]
     assert [(r["programme"], r["accepted_at"]) for r in rows] == [(world.programme_a.name, None)]
+
+
+def _make_trainer(world: World, user_id: Any) -> Any:
+    return ApiClient(world.manager).post(
+        f"programmes/{world.programme_a.pk}/trainers", {"user_id": user_id}
+    )
+
+
+def test_only_the_organisations_staff_can_be_made_trainers_by_id(world: World) -> None:
+    """A donor, a participant, another organisation's trainer and a missing id look alike."""
+    outsiders = {
+        "donor viewer": world.donor.pk,
+        "participant elsewhere": world.participant_other.pk,
+        "another organisation's trainer": world.other_trainer.pk,
+        "another organisation's manager": world.other_manager.pk,
+        "no such user": User.objects.order_by("-pk")[0].pk + 1000,
+    }
+    answers = {case: _make_trainer(world, user_id) for case, user_id in outsiders.items()}
+    bodies = {case: (r.status_code, r.json()) for case, r in answers.items()}
+    assert len({repr(b) for b in bodies.values()}) == 1, bodies
+    status, body = bodies["donor viewer"]
+    assert status == 422
+    assert body["error"]["fields"][0]["loc"] == ["body", "user_id"]
+    assert not Membership.objects.filter(role="trainer", programme=world.programme_a).exclude(
+        user=world.trainer
+    ).exists()
+    # The donor still reads no cohort.
+    assert ApiClient(world.donor).get("cohorts").json()["items"] == []
+
+
+def test_a_trainer_of_the_organisation_can_train_in_another_of_its_programmes(
+    world: World,
+) -> None:
+    sibling = Programme.objects.create(
+        organisation=world.programme_a.organisation, code="prog-a2", name="Programme A2",
+        country="PE", regions=["PE-PIU"], currency="PEN", time_zone="America/Lima",
+        start_date=dt.date(2025, 1, 1), end_date=dt.date(2027, 12, 31),
+    )  # fmt: skip
+    Membership.objects.create(user=world.manager, programme=sibling, role="manager")
+    resp = ApiClient(world.manager).post(
+        f"programmes/{sibling.pk}/trainers", {"user_id": world.trainer.pk}
+    )
+    assert resp.status_code == 201
+    assert Membership.objects.filter(user=world.trainer, programme=sibling, role="trainer").exists()
+
+
+def _invite_trainer(world: World, phone: str) -> Any:
+    return ApiClient(world.manager).post(
+        f"programmes/{world.programme_a.pk}/trainer-invitations", {"phone": phone}
+    )
+
+
+def test_a_trainer_is_invited_by_phone_and_trains_only_after_saying_yes(
+    world: World, sms_file: Any
+) -> None:
+    assert _invite_trainer(world, "+51987654321").json() == {
+        "phone": "+51987654321",
+        "status": "invited",
+    }
+    person = User.objects.get(phone="+51987654321")
+    consent(person, world.notice)
+    assert not Membership.objects.filter(user=person).exists()
+    api = ApiClient(person)
+    [invitation] = api.get("me/invitations").json()
+    assert (invitation["role"], invitation["programme_id"]) == ("trainer", world.programme_a.pk)
+    assert api.get("cohorts").json()["items"] == []
+    assert api.post(f"me/invitations/{invitation['id']}/accept").status_code == 200
+    assert Membership.objects.filter(
+        user=person, programme=world.programme_a, role="trainer"
+    ).exists()
+    assert not Membership.objects.filter(user=person, role="participant").exists()
+    assert read_sms(sms_file)[-1]["to"] == "+51987654321"
+
+
+def test_a_donor_viewer_is_never_invited_to_train(world: World, sms_file: Any) -> None:
+    world.donor.phone = "+51987654322"
+    world.donor.save()
+    assert _invite_trainer(world, "+51987654322").json() == {
+        "phone": "+51987654322",
+        "status": "invited",
+    }
+    assert not Invitation.objects.filter(user=world.donor).exists()
+    assert read_sms(sms_file) == []
+    # An invitation made before they became a donor viewer cannot be accepted either.
+    invitation = Invitation.objects.create(
+        user=world.donor, programme=world.programme_a, role="trainer"
+    )
+    consent(world.donor, world.notice)
+    resp = ApiClient(world.donor).post(f"me/invitations/{invitation.pk}/accept")
+    assert resp.status_code == 409
+    assert not Membership.objects.filter(user=world.donor).exists()
