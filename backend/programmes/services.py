@@ -1,7 +1,6 @@
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,7 +12,6 @@ from backend.accounts.sms import send_sms
 from backend.lib.errors import Conflict, DomainError, NotFound
 
 from .models import DonorViewer, Invitation, Membership, Programme, Role
-
 
 _INVITATION_SMS = {
     Role.PARTICIPANT: gettext_lazy(
@@ -109,7 +107,9 @@ def accept_invitation(*, user: User, invitation_id: int) -> Invitation:
             _("A donor viewer cannot also train: donors see no personal data."),
             code="donor_viewer",
         )
-    Membership.objects.get_or_create(user=user, programme=invitation.programme, role=invitation.role)
+    Membership.objects.get_or_create(
+        user=user, programme=invitation.programme, role=invitation.role
+    )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     audit(user, f"{invitation.role}.invitation_accept", subject=user, obj=invitation.programme)

@@ -187,9 +187,11 @@ def test_only_the_organisations_staff_can_be_made_trainers_by_id(world: World) -
     status, body = bodies["donor viewer"]
     assert status == 422
     assert body["error"]["fields"][0]["loc"] == ["body", "user_id"]
-    assert not Membership.objects.filter(role="trainer", programme=world.programme_a).exclude(
-        user=world.trainer
-    ).exists()
+    assert (
+        not Membership.objects.filter(role="trainer", programme=world.programme_a)
+        .exclude(user=world.trainer)
+        .exists()
+    )
     # The donor still reads no cohort.
     assert ApiClient(world.donor).get("cohorts").json()["items"] == []
 
