@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
+from django.core.cache import cache
 from django.test import Client
 
 from backend.accounts.models import Consent, ConsentNotice, ParticipantProfile, User
@@ -65,6 +66,15 @@ def pytest_configure(config: pytest.Config) -> None:
         if when.tzinfo is None:
             raise pytest.UsageError("IMPULSA_TEST_NOW needs a UTC offset: 2027-01-01T00:30-05:00")
         time_machine.travel(when, tick=True).start()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Any:
+    """Each test starts with no request counted: users of different tests share ids, and the
+    rate limits count per user and per address in the cache, so one test's calls would
+    otherwise throttle the next one's in the same process."""
+    cache.clear()
+    yield
 
 
 def make_user(email: str | None = None, phone: str | None = None, **extra: Any) -> User:

@@ -149,14 +149,18 @@ class LessonProgress(models.Model):
     completed_at = models.DateTimeField(_("completed at"), default=timezone.now)
     # The record's id on the app's wire: chosen by the phone for rows it creates offline
     # (16 random characters, or a UUID), generated here for rows made on the server.
-    sync_id = models.CharField(max_length=36, unique=True, default=new_sync_id, editable=False)
+    # Unique per owner only: another person's id is a fresh one (see Venture.sync_id).
+    sync_id = models.CharField(max_length=36, default=new_sync_id, editable=False)
     changed_seq = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("lesson completion")
         verbose_name_plural = _("lesson completions")
         constraints = [
-            models.UniqueConstraint(fields=["user", "lesson"], name="lesson_progress_once")
+            models.UniqueConstraint(
+                fields=["user", "sync_id"], name="lesson_progress_sync_id_per_owner"
+            ),
+            models.UniqueConstraint(fields=["user", "lesson"], name="lesson_progress_once"),
         ]
 
     def __str__(self) -> str:
@@ -190,7 +194,8 @@ class QuizAttempt(models.Model):
     answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
     # The record's id on the app's wire: chosen by the phone for rows it creates offline
     # (16 random characters, or a UUID), generated here for rows made on the server.
-    sync_id = models.CharField(max_length=36, unique=True, default=new_sync_id, editable=False)
+    # Unique per owner only: another person's id is a fresh one (see Venture.sync_id).
+    sync_id = models.CharField(max_length=36, default=new_sync_id, editable=False)
     changed_seq = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
@@ -198,6 +203,9 @@ class QuizAttempt(models.Model):
         verbose_name_plural = _("quiz attempts")
         ordering = ["-answered_at", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["user", "sync_id"], name="quiz_attempt_sync_id_per_owner"
+            ),
             models.CheckConstraint(
                 condition=(models.Q(kind="quiz") & models.Q(lesson__isnull=False))
                 | (models.Q(kind__in=["pre", "post"]) & models.Q(lesson__isnull=True)),
@@ -253,7 +261,8 @@ class SavingsGoal(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # The record's id on the app's wire: chosen by the phone for rows it creates offline
     # (16 random characters, or a UUID), generated here for rows made on the server.
-    sync_id = models.CharField(max_length=36, unique=True, default=new_sync_id, editable=False)
+    # Unique per owner only: another person's id is a fresh one (see Venture.sync_id).
+    sync_id = models.CharField(max_length=36, default=new_sync_id, editable=False)
     changed_seq = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
@@ -261,9 +270,12 @@ class SavingsGoal(models.Model):
         verbose_name_plural = _("savings goals")
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["user", "sync_id"], name="savings_goal_sync_id_per_owner"
+            ),
             models.CheckConstraint(
                 condition=models.Q(target_amount__gt=0), name="savings_goal_target_positive"
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -286,7 +298,8 @@ class SavingsMovement(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # The record's id on the app's wire: chosen by the phone for rows it creates offline
     # (16 random characters, or a UUID), generated here for rows made on the server.
-    sync_id = models.CharField(max_length=36, unique=True, default=new_sync_id, editable=False)
+    # Unique per owner only: another person's id is a fresh one (see Venture.sync_id).
+    sync_id = models.CharField(max_length=36, default=new_sync_id, editable=False)
     changed_seq = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
@@ -294,9 +307,12 @@ class SavingsMovement(models.Model):
         verbose_name_plural = _("savings movements")
         ordering = ["-occurred_on", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "sync_id"], name="savings_movement_sync_id_per_owner"
+            ),
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="savings_movement_amount_positive"
-            )
+            ),
         ]
         indexes = [models.Index(fields=["goal", "kind"])]
 

@@ -108,8 +108,9 @@ class Venture(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The record's id on the app's wire: chosen by the phone for rows it creates offline
-    # (16 random characters, or a UUID), generated here for rows made on the server.
-    sync_id = models.CharField(max_length=36, unique=True, default=new_sync_id, editable=False)
+    # (16 random characters, or a UUID), generated here for rows made on the server. Unique
+    # per owner only: another person's id is a fresh one, so it tells nobody it exists.
+    sync_id = models.CharField(max_length=36, default=new_sync_id, editable=False)
     changed_seq = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
@@ -117,6 +118,9 @@ class Venture(models.Model):
         verbose_name_plural = _("ventures")
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["programme", "owner"])]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "sync_id"], name="venture_sync_id_per_owner")
+        ]
 
     def __str__(self) -> str:
         return self.name
