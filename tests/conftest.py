@@ -69,12 +69,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Any:
+def _fresh_rate_limits() -> None:
     """Each test starts with no request counted: users of different tests share ids, and the
     rate limits count per user and per address in the cache, so one test's calls would
     otherwise throttle the next one's in the same process."""
     cache.clear()
-    yield
 
 
 def make_user(email: str | None = None, phone: str | None = None, **extra: Any) -> User:
