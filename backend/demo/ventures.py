@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from backend.accounts.models import ParticipantProfile, Sex, User
 from backend.programmes.models import Programme, Role
+from backend.sync.changes import new_sync_id
 from backend.ventures.models import LedgerEntry, Venture
 
 from .rollups import build_rollups
@@ -140,7 +141,7 @@ def _books(
         voided = kind != "repayment" and method != "customer_credit" and rng.random() < 0.01
         entries.append(
             LedgerEntry(
-                id=f"demo-{venture.pk}-{len(entries)}", venture=venture, kind=kind,
+                id=new_sync_id(), venture=venture, kind=kind,
                 amount=value, occurred_on=day, payment_method=method,
                 recorded_by=venture.owner, voided_at=now if voided else None,
                 voided_by=venture.owner if voided else None,
