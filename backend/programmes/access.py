@@ -5,7 +5,7 @@ Callers that get ``None`` back from an ``access_*`` function answer 404: an obje
 may not see looks exactly like one that does not exist.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -94,6 +94,29 @@ def requires_mfa(user: AnyUser) -> bool:
         Membership.objects.filter(user=user, role=Role.MANAGER).exists()
         or DonorViewer.objects.filter(user=user).exists()
     )
+
+
+def sees_contact_details(user: AnyUser) -> bool:
+    """Whether rosters show this user people's phone numbers and email addresses.
+
+    Only with a second factor on the account (docs/privacy.md, "Trainers"): a trainer who
+    signs in with a password alone still sees names, attendance and scores, enough to run a
+    session, but not how to reach a refugee, so a guessed or reused password leaks no number.
+    """
+    from allauth.mfa.models import Authenticator
+
+    if not user.is_authenticated:
+        return False
+    return Authenticator.objects.filter(user=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
+def sees_contact_details_cached(request: Any) -> bool:
+    """sees_contact_details for the request's user, asked once per request (rosters ask per row)."""
+    cached = getattr(request, "_impulsa_sees_contacts", None)
+    if cached is None:
+        cached = sees_contact_details(request.user)
+        request._impulsa_sees_contacts = cached
+    return cached
 
 
 def participants_visible_to(user: AnyUser) -> QuerySet[User]:

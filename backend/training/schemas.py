@@ -161,8 +161,17 @@ def _progress(e: Enrollment) -> dict[str, Any]:
     }
 
 
+def _contacts_shown(context: Any) -> bool:
+    from backend.programmes.access import sees_contact_details_cached
+
+    return sees_contact_details_cached(context["request"])
+
+
 class EnrollmentOut(Schema):
-    """A roster row: the person's name and contact, and their progress."""
+    """A roster row: the person's name and contact, and their progress.
+
+    phone and email are null unless the caller has a second factor set up (docs/privacy.md).
+    """
 
     id: int
     participant_id: int
@@ -182,12 +191,12 @@ class EnrollmentOut(Schema):
         return _name(e.participant)
 
     @staticmethod
-    def resolve_phone(e: Enrollment) -> str | None:
-        return e.participant.phone
+    def resolve_phone(e: Enrollment, context: Any) -> str | None:
+        return e.participant.phone if _contacts_shown(context) else None
 
     @staticmethod
-    def resolve_email(e: Enrollment) -> str | None:
-        return e.participant.email
+    def resolve_email(e: Enrollment, context: Any) -> str | None:
+        return e.participant.email if _contacts_shown(context) else None
 
     @staticmethod
     def resolve_progress(e: Enrollment) -> dict[str, Any]:

@@ -66,6 +66,7 @@ def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "rows": _rows(selectors.roster(cohort)),
         "today": cohort.programme.today(),
         "may_manage": access.may_manage_cohort(request_user(request), cohort),
+        "show_contacts": access.sees_contact_details_cached(request),
     }
     return render(request, "training/cohort.html", context)
 
@@ -204,12 +205,14 @@ def roster_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "enrollment_id", "serial"
         )
     )
+    contacts = access.sees_contact_details_cached(request)
     for row in _rows(selectors.roster(cohort)):
         e, p = row["e"], row["p"]
         writer.writerow(
             [
                 _cell(_display(e)),
-                _cell(e.participant.phone), _cell(e.participant.email),
+                _cell(e.participant.phone) if contacts else "",
+                _cell(e.participant.email) if contacts else "",
                 e.get_status_display(), p.sessions, p.present, p.excused, p.absent,
                 "" if p.share is None else f"{p.share:.3f}",
                 _cell(e.pre_score), _cell(e.post_score),

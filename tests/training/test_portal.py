@@ -4,10 +4,11 @@ import csv
 import io
 from typing import Any
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 
 from backend.training.models import Attendance, Certificate, CohortSession, Enrollment
-from tests.conftest import World
+from tests.conftest import TOTP_SECRET, World
 
 
 def _client(user: Any) -> Client:
@@ -79,6 +80,7 @@ def test_issue_from_the_portal_and_export_the_roster_as_csv(
 ) -> None:
     Enrollment.objects.filter(pk=enrollment_a.pk).update(post_score=90)
     attend(Enrollment.objects.get(pk=enrollment_a.pk), sessions, "PPPPPPPPPP")
+    TOTP.activate(world.trainer, TOTP_SECRET)  # phone numbers need a second factor
     client = _client(world.trainer)
     resp = client.post(f"/training/enrollments/{enrollment_a.pk}/certificate/", follow=True)
     certificate = Certificate.objects.get(enrollment=enrollment_a)
