@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from backend import __version__
 from backend.lib.errors import DomainError
+from backend.lib.openapi_links import add_links
 from backend.lib.ratelimit import ClientAnonRateThrottle, ClientAuthRateThrottle
 from backend.lib.validation import readable_errors
 
@@ -152,6 +153,7 @@ class ImpulsaAPI(NinjaAPI):
                 responses = operation.setdefault("responses", {})
                 for code, description in sorted(codes.items()):
                     responses.setdefault(code, {"description": description, **ref})
+        add_links(schema)
         return schema
 
 
