@@ -236,6 +236,11 @@ def ensure_programmes() -> dict[str, Programme]:
         org, _ = Organisation.objects.get_or_create(
             name=spec.organisation, defaults={"country": spec.country}
         )
+        if not org.iati_identifier:
+            # A made-up identifier ("XX" is no registration agency), so the demo can export
+            # IATI results; a real partner enters the one the IATI Registry gave it.
+            org.iati_identifier = f"XX-IMPULSA-DEMO-{org.pk}"
+            org.save(update_fields=["iati_identifier"])
         programme, _ = Programme.objects.get_or_create(
             code=spec.code,
             defaults={

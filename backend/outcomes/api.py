@@ -1,17 +1,17 @@
 import uuid
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Router, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from backend.accounts.http import request_user
 from backend.lib.pagination import LimitOffsetPagination
 
-from . import services
+from . import iati, services
 from .models import ReportSnapshot
 from .params import M2Params
-from .schemas import ReportIn, SnapshotOut
+from .schemas import IatiQuery, ReportIn, SnapshotOut
 
 router = Router(tags=["reports"])
 
@@ -48,3 +48,24 @@ def list_reports(request: HttpRequest) -> QuerySet[ReportSnapshot]:
     return ReportSnapshot.objects.filter(requested_by=request_user(request)).order_by(
         "-requested_at"
     )
+
+
+@router.get(
+    "/programmes/{programme_id}/iati-activity",
+    response={200: None},
+    summary="A programme's results as an IATI 2.03 activity file (programme managers)",
+    description="REACH, M1, M2 and M6 for the period, in total and by sex, age band and "
+    "population group, under the same disclosure control as a donor's report; the funders as "
+    "funding organisations. 409 iati_identifier_missing until the organisation's IATI "
+    "identifier is set. Narratives in the caller's language.",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The iati-activities file",
+                "content": {"application/xml": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def iati_activity(request: HttpRequest, programme_id: int, query: Query[IatiQuery]) -> HttpResponse:
+    return iati.download(request_user(request), programme_id, query.period_start, query.period_end)

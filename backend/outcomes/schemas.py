@@ -42,3 +42,12 @@ class SnapshotOut(Schema):
     finished_at: dt.datetime | None
     params: dict[str, Any]
     data: dict[str, Any] | None
+
+
+# Reports cover at most three years, from 2000 on: earlier has no programme data.
+IATI_EARLIEST, IATI_LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
+
+
+class IatiQuery(Schema):
+    period_start: dt.date = Field(..., ge=IATI_EARLIEST, le=IATI_LATEST)
+    period_end: dt.date = Field(..., ge=IATI_EARLIEST, le=IATI_LATEST)

@@ -8,12 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from backend.accounts.http import request_user
 from backend.lib.errors import DomainError
 from backend.programmes import access
 
-from . import exports, services
+from . import exports, iati, services
 from .charts import bar_chart_svg
 from .definitions import DEFINITIONS, DIMENSION_NAMES, NAMES, label
 from .params import DIMENSIONS, M2Params, add_months, month_start
@@ -79,6 +80,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
         "dimensions": [(d, DIMENSION_NAMES[d]) for d in DIMENSIONS],
         "snapshots": services.ReportSnapshot.objects.filter(requested_by=user)[:20],
         "error": error,
+        "may_export_iati": access.managed_programmes(user).exists(),
     }
     return render(request, "outcomes/reports.html", context, status=422 if error else 200)
 
@@ -149,3 +151,44 @@ def report_export(request: HttpRequest, snapshot_id: str, fmt: str) -> HttpRespo
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@login_required
+def iati_export(request: HttpRequest) -> HttpResponse:
+    """Managers download a programme's IATI results file; errors come back next to the form."""
+    user = request_user(request)
+    programmes = list(access.managed_programmes(user).order_by("name"))
+    if not programmes:
+        raise Http404
+    defaults = _defaults()
+    start = request.GET.get("period_start") or defaults["period_start"].isoformat()
+    end = request.GET.get("period_end") or defaults["period_end"].isoformat()
+    chosen = request.GET.get("programme", "")
+    error = ""
+    if request.GET.get("download"):
+        try:
+            period_start, period_end = _iati_date(start), _iati_date(end)
+            programme_id = int(chosen) if chosen.isdigit() and len(chosen) < 10 else 0
+            if programme_id not in {p.pk for p in programmes}:
+                raise DomainError(_("Choose one of your programmes."))
+            return iati.download(user, programme_id, period_start, period_end)
+        except DomainError as exc:
+            error = str(exc.message)
+    context = {
+        "programmes": programmes,
+        "chosen": int(chosen) if chosen.isdigit() and len(chosen) < 10 else None,
+        "period_start": start,
+        "period_end": end,
+        "error": error,
+    }
+    return render(request, "outcomes/iati.html", context, status=422 if error else 200)
+
+
+def _iati_date(value: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise DomainError(_("Write the dates as YYYY-MM-DD, and use dates that exist.")) from exc
+    if not dt.date(2000, 1, 1) <= day <= dt.date(2999, 12, 31):
+        raise DomainError(_("Use dates from 2000 on."))
+    return day

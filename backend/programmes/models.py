@@ -9,12 +9,34 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.lib.geography import COUNTRY_CHOICES, CURRENCY_CHOICES, is_region_of
 
+# IATI's OrganisationType codelist (version 2.03), the codes that fit this field's partners.
+IATI_ORGANISATION_TYPES = [
+    ("10", _("Government")),
+    ("21", _("International NGO")),
+    ("22", _("National NGO")),
+    ("23", _("Regional NGO")),
+    ("40", _("Multilateral")),
+    ("60", _("Foundation")),
+    ("70", _("Private sector")),
+    ("80", _("Academic, training and research")),
+]
+IATI_REF_HELP = _(
+    "The organisation's identifier in the IATI Registry, e.g. GB-CHC-202918 or XM-DAC-41304. "
+    "Needed to export IATI results."
+)
+
 
 class Organisation(models.Model):
     """An implementing partner that runs programmes."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
+    iati_identifier = models.CharField(
+        _("IATI identifier"), max_length=100, blank=True, help_text=IATI_REF_HELP
+    )
+    iati_type = models.CharField(
+        _("IATI organisation type"), max_length=2, choices=IATI_ORGANISATION_TYPES, default="22"
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -28,6 +50,12 @@ class Organisation(models.Model):
 class Funder(models.Model):
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    iati_identifier = models.CharField(
+        _("IATI identifier"), max_length=100, blank=True, help_text=IATI_REF_HELP
+    )
+    iati_type = models.CharField(
+        _("IATI organisation type"), max_length=2, choices=IATI_ORGANISATION_TYPES, default="10"
+    )
 
     class Meta:
         verbose_name = _("funder")
