@@ -8,8 +8,9 @@ category of sex, age band and population group, named by a ``dimension``.
 
 The figures are those of a donor's report (``report.build`` with disclosure control), one build
 per breakdown: an IATI file is meant to be published, so nothing in it is less protected than
-what a donor sees. A withheld figure is an ``actual`` with no value and a comment saying why;
-its category is still listed, so a reader sees that it exists but not how many it holds.
+what a donor sees. IATI's rules want a value on every ``actual`` of a counted indicator, so a
+withheld figure has no ``actual``; the indicator's description names the categories withheld
+and why, so a reader knows they exist but not how many they hold.
 
 Element order and attributes follow the 2.03 schema; the codes come from IATI's codelists
 (OrganisationType, OrganisationRole, ActivityStatus, ActivityDateType, ResultType,
@@ -34,6 +35,7 @@ from backend.programmes.models import Funding, Programme
 
 from . import report
 from .definitions import DEFINITIONS, NAMES
+from .disclosure import TOTAL
 from .params import M2Params, ReportParams
 
 VERSION = "2.03"
@@ -196,33 +198,39 @@ def _result(activity: ET.Element, code: str, data: IatiResults) -> None:
     _narrative(ET.SubElement(result, "description"), str(DEFINITIONS[code]))
     indicator = ET.SubElement(result, "indicator", {"measure": MEASURE_UNIT, "ascending": "1"})
     _narrative(ET.SubElement(indicator, "title"), str(NAMES[code]))
+    description = ET.SubElement(indicator, "description")
     ET.SubElement(indicator, "reference", {"vocabulary": "99", "code": code})
     period = ET.SubElement(indicator, "period")
     ET.SubElement(period, "period-start", {"iso-date": data.period_start.isoformat()})
     ET.SubElement(period, "period-end", {"iso-date": data.period_end.isoformat()})
-    k = data.reports[""]["k"]
-    _actual(period, _indicator(data.reports, "", code)["table"]["total"], (), k)
+    withheld: list[str] = []
+    total = _indicator(data.reports, "", code)["table"]["total"]
+    if total is None:
+        withheld.append(_("total"))
+    else:
+        _actual(period, total, ())
     for dimension in DIMENSIONS:
         table = _indicator(data.reports, dimension, code)["table"]
         for cell in table["cells"]:
-            if cell["row"] in ("total", report.ALL):
+            if cell["row"] in (TOTAL, report.ALL):
                 continue
-            _actual(period, cell["value"], ((dimension, cell["row"]),), k)
+            if cell["value"] is None:
+                withheld.append(f"{dimension}={cell['row']}")
+            else:
+                _actual(period, cell["value"], ((dimension, cell["row"]),))
+    text = str(NAMES[code])
+    if withheld:
+        text += ". " + _(
+            "Withheld to protect the people counted (fewer than %(k)s, or a figure that would "
+            "reveal one): %(cells)s."
+        ) % {"k": data.reports[""]["k"], "cells": ", ".join(withheld)}
+    _narrative(description, text)
 
 
-def _actual(
-    period: ET.Element, value: int | None, dimensions: tuple[tuple[str, str], ...], k: int
-) -> None:
-    actual = ET.SubElement(period, "actual", {} if value is None else {"value": str(value)})
+def _actual(period: ET.Element, value: int, dimensions: tuple[tuple[str, str], ...]) -> None:
+    actual = ET.SubElement(period, "actual", {"value": str(value)})
     for name, category in dimensions:
         ET.SubElement(actual, "dimension", {"name": name, "value": category})
-    if value is None:
-        comment = ET.SubElement(actual, "comment")
-        _narrative(
-            comment,
-            _("Withheld to protect the people counted (fewer than %(k)s, or would reveal one).")
-            % {"k": k},
-        )
 
 
 def download(
