@@ -15,7 +15,7 @@ from backend.lib.errors import Forbidden, NotFound
 from backend.lib.pagination import LimitOffsetPagination
 from backend.programmes import access
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .models import Certificate, Cohort, CohortSession, Course, Enrollment
 from .schemas import (
     AttendanceIn,
@@ -169,7 +169,7 @@ def enroll(request: HttpRequest, cohort_id: int, payload: EnrollIn) -> Status[En
 )
 def issue_cohort_certificates(request: HttpRequest, cohort_id: int) -> Status[dict[str, int]]:
     cohort = _cohort(request, cohort_id)
-    queued = services.queue_cohort_certificates(actor=request_user(request), cohort=cohort)
+    queued = tasks.queue_cohort_certificates(actor=request_user(request), cohort=cohort)
     return Status(202, {"queued": queued})
 
 

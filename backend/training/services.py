@@ -496,16 +496,6 @@ def issuable_enrollments(cohort: Cohort) -> list[int]:
     )
 
 
-def queue_cohort_certificates(*, actor: User, cohort: Cohort) -> int:
-    """Queues the issuing of every certificate the cohort is due; returns how many are due."""
-    from .tasks import issue_cohort_certificates
-
-    due = issuable_enrollments(cohort)
-    if due:
-        issue_cohort_certificates.enqueue(cohort_id=cohort.pk, actor_id=actor.pk)
-    return len(due)
-
-
 @transaction.atomic
 def revoke_certificate(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
     certificate = (

@@ -18,7 +18,7 @@ from backend.lib.errors import DomainError
 from backend.lib.ratelimit import over_limit
 from backend.programmes import access
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .models import AttendanceStatus, Certificate, Cohort, Enrollment
 
 VERIFY_LIMIT_PER_MINUTE = 30
@@ -158,7 +158,7 @@ def issue_certificate(request: HttpRequest, enrollment_id: int) -> HttpResponse:
 @require_POST
 def issue_cohort_certificates(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort(request, cohort_id)
-    n = services.queue_cohort_certificates(actor=request_user(request), cohort=cohort)
+    n = tasks.queue_cohort_certificates(actor=request_user(request), cohort=cohort)
     messages.success(
         request,
         _("%(n)s certificates are being issued. Reload this page in a moment.") % {"n": n},
