@@ -110,6 +110,7 @@ DOMAIN_RESPONSES = {
 OPERATION_RESPONSES: dict[str, tuple[int, ...]] = {
     "DELETE /api/v1/me/consent": (409,),
     "POST /api/v1/me/erasure/{request_id}/confirm": (409,),
+    "POST /api/v1/me/invitations/{invitation_id}/accept": (409,),
     "POST /api/v1/programmes/{programme_id}/participants": (409,),
     "POST /api/v1/programmes/{programme_id}/trainers": (409,),
     "POST /api/v1/ventures/{venture_id}/entries": (409,),
@@ -124,6 +125,7 @@ OPERATION_RESPONSES: dict[str, tuple[int, ...]] = {
     "POST /api/v1/funds/{programme_id}/contributions": (409,),
     "POST /api/v1/funds/{programme_id}/grants": (409,),
     "POST /api/v1/grants/{grant_id}/disburse": (409,),
+    "GET /api/v1/programmes/{programme_id}/iati-activity": (409,),
     "GET /api/v1/sync/pull": (410, 426),
     "POST /api/v1/sync/push": (409,),
 }
