@@ -171,3 +171,46 @@ def test_pdf_names_the_country_in_the_holders_language(world: World, completed: 
     text = pdf_text(services.render_certificate_pdf(certificate))
     assert "Tacna, Perú" in text
     assert ", PE" not in text
+
+
+def _pdftotext(pdf: bytes, tmp_path: Any) -> str:
+    import subprocess
+
+    source = tmp_path / "certificate.pdf"
+    source.write_bytes(pdf)
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(source), "-"],  # noqa: S607
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return out.stdout
+
+
+def test_pdf_prints_trainers_by_name_never_by_email_or_phone(
+    world: World, completed: Enrollment, tmp_path: Any
+) -> None:
+    from backend.accounts.models import ParticipantProfile
+
+    ParticipantProfile.objects.update_or_create(
+        user=world.trainer, defaults={"display_name": "Lucía Fernández"}
+    )
+    unnamed = world.other_trainer
+    unnamed.phone = "+573009998877"
+    unnamed.save()
+    completed.cohort.trainers.add(unnamed)  # a co-trainer who never gave a name
+    certificate, _ = services.issue_certificate(actor=world.trainer, enrollment=completed)
+    text = _pdftotext(services.render_certificate_pdf(certificate), tmp_path)
+    trainers_line = next(line for line in text.splitlines() if "Formadores" in line)
+    assert "Lucía Fernández" in trainers_line
+    assert "@" not in text
+    assert "+57" not in text and "3009998877" not in text
+
+
+def test_pdf_of_an_old_certificate_hides_trainer_emails_frozen_in_its_facts(
+    world: World, completed: Enrollment, tmp_path: Any
+) -> None:
+    certificate, _ = services.issue_certificate(actor=world.trainer, enrollment=completed)
+    certificate.facts["trainers"] = ["trainer@example.org", "+573001112233", "Ana Gómez"]
+    certificate.save(update_fields=["facts"])
+    text = _pdftotext(services.render_certificate_pdf(certificate), tmp_path)
+    assert "Ana Gómez" in text
+    assert "trainer@example.org" not in text and "+573001112233" not in text
