@@ -9,7 +9,7 @@ NAMES = {
     "M3": _("Participants who completed the core financial-literacy lessons"),
     "M4": _("Ventures with digital sales"),
     "M5": _("Participants saving toward a goal"),
-    "M6": _("Ventures funded with seed capital"),
+    "M6": _("Ventures whose seed-capital grant was disbursed"),
 }
 
 DEFINITIONS = {
@@ -41,8 +41,9 @@ DEFINITIONS = {
         "minus withdrawals) per currency."
     ),
     "M6": _(
-        "Donations received net of refunds, institutional contributions, grants disbursed and "
-        "ventures funded, per currency (currencies are never added together)."
+        "Donations received net of refunds, institutional contributions, grants disbursed (paid "
+        "out, not only awarded) and the ventures they went to, per currency (currencies are "
+        "never added together)."
     ),
 }
 
