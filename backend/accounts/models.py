@@ -296,7 +296,9 @@ class ErasureRequest(models.Model):
     # After erasure this still points at the (now anonymous) user row, so managers of the
     # person's programmes can see the request was carried out.
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="erasure_requests")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     requested_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
@@ -316,7 +318,7 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    action = models.CharField(max_length=40)
+    action = models.CharField(_("action"), max_length=40)
     subject = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -23,7 +23,7 @@ def local_only_fetcher() -> Any:
     """A WeasyPrint URL fetcher that reads data: URIs and our static files, nothing else."""
     from weasyprint.urls import URLFetcher
 
-    class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    class LocalOnlyFetcher(URLFetcher):
         def __init__(self) -> None:
             super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
 

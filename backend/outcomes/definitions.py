@@ -1,6 +1,10 @@
 """Names and definitions of the indicators and the labels of breakdown values, translatable."""
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from backend.lib.formats import country_name
+from backend.lib.geography import COUNTRIES, REGIONS, region_name
 
 NAMES = {
     "REACH": _("Participants reached"),
@@ -95,4 +99,11 @@ HXL = {
 
 
 def label(value: str) -> str:
-    return str(VALUE_LABELS.get(value, value))
+    """A breakdown value as people read it: countries and regions by name, not by code."""
+    if value in VALUE_LABELS:
+        return str(VALUE_LABELS[value])
+    if value in COUNTRIES:
+        return country_name(value, get_language())
+    if "-" in value and value.split("-", 1)[0] in REGIONS:
+        return region_name(value)
+    return value

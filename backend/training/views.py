@@ -251,8 +251,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         .first()
     )
     if certificate is None:
-        context = {"code": services.normalise_code(code) or code[:40]}
-        return render(request, "training/verify_not_found.html", context, status=404)
+        missing = {"code": services.normalise_code(code) or code[:40]}
+        return render(request, "training/verify_not_found.html", missing, status=404)
     course = certificate.enrollment.cohort.course
     completed = certificate.facts.get("completed_on")
     context = {

@@ -221,6 +221,8 @@ class VentureMonth(models.Model):
     active_weeks = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("venture month")
+        verbose_name_plural = _("venture months")
         constraints = [
             models.UniqueConstraint(fields=["venture", "month"], name="venture_month_unique")
         ]
@@ -238,6 +240,10 @@ class BusinessRecord(models.Model):
     issued_at = models.DateTimeField(auto_now_add=True)
     months = models.PositiveSmallIntegerField()
     total_sales = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("business record")
+        verbose_name_plural = _("business records")
 
     def __str__(self) -> str:
         return self.code

@@ -202,7 +202,8 @@ def test_pdf_prints_trainers_by_name_never_by_email_or_phone(
     trainers_line = next(line for line in text.splitlines() if "Formadores" in line)
     assert "Lucía Fernández" in trainers_line
     assert "@" not in text
-    assert "+57" not in text and "3009998877" not in text
+    assert "+57" not in text
+    assert "3009998877" not in text
 
 
 def test_pdf_of_an_old_certificate_hides_trainer_emails_frozen_in_its_facts(
@@ -213,7 +214,8 @@ def test_pdf_of_an_old_certificate_hides_trainer_emails_frozen_in_its_facts(
     certificate.save(update_fields=["facts"])
     text = _pdftotext(services.render_certificate_pdf(certificate), tmp_path)
     assert "Ana Gómez" in text
-    assert "trainer@example.org" not in text and "+573001112233" not in text
+    assert "trainer@example.org" not in text
+    assert "+573001112233" not in text
 
 
 @pytest.mark.parametrize("path", ["/verify/", "/verify"])
@@ -254,5 +256,6 @@ def test_an_unknown_code_is_explained_in_the_visitors_language_with_the_form_aga
     assert page.status_code == 404
     assert message in html
     assert "ZZZZ-ZZZZ-ZZ" in html
-    assert 'name="code"' in html and 'value="ZZZZ-ZZZZ-ZZ"' in html
+    assert 'name="code"' in html
+    assert 'value="ZZZZ-ZZZZ-ZZ"' in html
     assert "URLconf" not in html

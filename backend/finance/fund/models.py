@@ -68,7 +68,9 @@ class Donation(models.Model):
     giver_name = models.CharField(_("name"), max_length=120, blank=True)
     giver_email = models.EmailField(_("email"), blank=True)
     language = models.CharField(max_length=5, default="es")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
     paid = models.BooleanField(default=False)
     amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal(0))
     disputed = models.BooleanField(default=False)
@@ -103,7 +105,9 @@ class Grant(models.Model):
     venture = models.ForeignKey("ventures.Venture", on_delete=models.PROTECT, related_name="grants")
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     purpose = models.CharField(_("purpose"), max_length=300)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.GRANTED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.GRANTED
+    )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -144,7 +148,7 @@ class FundEntry(models.Model):
         GRANT = "grant", _("Grant")
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="entries")
-    kind = models.CharField(max_length=14, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     source = models.CharField(max_length=255, unique=True)
     donation = models.ForeignKey(
@@ -182,12 +186,14 @@ class StripeEvent(models.Model):
     """Every Stripe event id once, stored in the same transaction as its effect."""
 
     event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=100)
+    type = models.CharField(_("event type"), max_length=100)
     received_at = models.DateTimeField(auto_now_add=True)
     payload = models.JSONField()
 
     class Meta:
         ordering = ["-received_at"]
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"
