@@ -60,6 +60,8 @@ def _seed_fund(programme: Programme, rng: random.Random, manager: User) -> None:
             "currency": programme.currency,
             "goal": goal,
             "title": f"Fondo semilla · {programme.name}",
+            "title_en": f"Seed fund · {programme.name}",
+            "title_pt": f"Fundo semente · {programme.name}",
             "story_es": STORY["es"],
             "story_en": STORY["en"],
             "story_pt": STORY["pt"],

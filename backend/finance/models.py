@@ -62,7 +62,9 @@ class Module(Translated):
 
 
 class Lesson(Translated):
-    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="lessons")
+    module = models.ForeignKey(
+        Module, on_delete=models.PROTECT, related_name="lessons", verbose_name=_("module")
+    )
     order = models.PositiveSmallIntegerField(_("order"))
     slug = models.SlugField(_("slug"), max_length=60)
     title_es = _text(_("title"), "es")
@@ -180,7 +182,9 @@ class QuizAttempt(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
     )
     kind = models.CharField(_("kind"), max_length=4, choices=AttemptKind.choices)
-    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="attempts")
+    module = models.ForeignKey(
+        Module, on_delete=models.PROTECT, related_name="attempts", verbose_name=_("module")
+    )
     lesson = models.ForeignKey(
         Lesson, on_delete=models.PROTECT, null=True, blank=True, related_name="attempts"
     )
@@ -244,7 +248,10 @@ class SavingsGoal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="savings_goals"
     )
     programme = models.ForeignKey(
-        "programmes.Programme", on_delete=models.PROTECT, related_name="savings_goals"
+        "programmes.Programme",
+        on_delete=models.PROTECT,
+        related_name="savings_goals",
+        verbose_name=_("programme"),
     )
     name = models.CharField(_("name"), max_length=120)
     target_amount = models.DecimalField(_("target"), max_digits=16, decimal_places=2)

@@ -1,6 +1,4 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-from django_tasks_db.apps import TasksAppConfig
 
 
 class LibConfig(AppConfig):
@@ -14,9 +12,3 @@ class LibConfig(AppConfig):
         from .sessions import on_user_logged_in
 
         user_logged_in.connect(on_user_logged_in, dispatch_uid="impulsa_session_stamp")
-
-
-class TasksConfig(TasksAppConfig):
-    """The task queue's tables, under a name in the admin's language."""
-
-    verbose_name = _("Background tasks")  # type: ignore[assignment]

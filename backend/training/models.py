@@ -96,8 +96,12 @@ def _pick(language: str, es: str, en: str, pt: str) -> str:
 class Cohort(models.Model):
     """One delivery of a course to a group, by one or more trainers, over dated sessions."""
 
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="cohorts")
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cohorts")
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("course")
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("programme")
+    )
     name = models.CharField(_("name"), max_length=120)
     trainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="training_cohorts", verbose_name=_("trainers")

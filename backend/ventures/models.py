@@ -90,7 +90,10 @@ class Venture(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ventures"
     )
     programme = models.ForeignKey(
-        "programmes.Programme", on_delete=models.PROTECT, related_name="ventures"
+        "programmes.Programme",
+        on_delete=models.PROTECT,
+        related_name="ventures",
+        verbose_name=_("programme"),
     )
     name = models.CharField(_("name"), max_length=120)
     sector = models.CharField(_("sector (ISIC section)"), max_length=1, choices=SECTOR_CHOICES)

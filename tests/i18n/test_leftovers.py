@@ -93,3 +93,33 @@ def test_admin_sections_and_models_are_named_in_spanish_once_each(world: World) 
         assert english not in html, english
     page = client.get("/admin/accounts/auditevent/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Por action" not in page
+
+
+def test_renaming_the_task_queue_keeps_our_own_app_configuration() -> None:
+    from django.apps import apps
+
+    from backend.lib.apps import LibConfig
+
+    assert isinstance(apps.get_app_config("lib"), LibConfig)  # its ready() stamps sessions
+    assert (
+        str(apps.get_app_config("django_tasks_database").verbose_name) != "Tasks Database Backend"
+    )
+
+
+def test_admin_filters_are_labelled_in_spanish(db: None) -> None:
+    """'Por action', 'Por status': a filter on a field without a translatable name."""
+    from django.contrib import admin
+    from django.utils import translation
+
+    untranslated = []
+    with translation.override("es"):
+        for model, model_admin in admin.site._registry.items():
+            if not model.__module__.startswith("backend."):
+                continue
+            for entry in model_admin.list_filter:
+                if not isinstance(entry, str) or "__" in entry:
+                    continue
+                field = model._meta.get_field(entry)
+                if str(field.verbose_name) == entry.replace("_", " "):
+                    untranslated.append(f"{model._meta.label}.{entry}")
+    assert untranslated == [], "\n".join(untranslated)

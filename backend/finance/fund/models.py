@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from backend.lib.geography import CURRENCY_CHOICES
@@ -19,6 +20,8 @@ class Fund(models.Model):
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     goal = models.DecimalField(_("goal"), max_digits=14, decimal_places=2)
     title = models.CharField(_("title"), max_length=140)
+    title_en = models.CharField(_("title (English)"), max_length=140, blank=True, default="")
+    title_pt = models.CharField(_("title (Portuguese)"), max_length=140, blank=True, default="")
     story_es = models.TextField(_("story (Spanish)"))
     story_en = models.TextField(_("story (English)"))
     story_pt = models.TextField(_("story (Portuguese)"))
@@ -41,6 +44,17 @@ class Fund(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def title_for(self, language: str) -> str:
+        """The title in the language; the Spanish one where no translation was written."""
+        if language.startswith("pt"):
+            return self.title_pt or self.title
+        return (self.title_en or self.title) if language.startswith("en") else self.title
+
+    @property
+    def localized_title(self) -> str:
+        """The title in the language of the page or document being made."""
+        return self.title_for(translation.get_language() or "es")
+
     def story_for(self, language: str) -> str:
         if language.startswith("pt"):
             return self.story_pt
@@ -60,7 +74,9 @@ class Donation(models.Model):
         FAILED = "failed", _("Payment failed")
         EXPIRED = "expired", _("Expired")
 
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="donations")
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="donations", verbose_name=_("fund")
+    )
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
@@ -101,7 +117,9 @@ class Grant(models.Model):
         GRANTED = "granted", _("Granted")
         DISBURSED = "disbursed", _("Disbursed")
 
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="grants")
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="grants", verbose_name=_("fund")
+    )
     venture = models.ForeignKey("ventures.Venture", on_delete=models.PROTECT, related_name="grants")
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     purpose = models.CharField(_("purpose"), max_length=300)
@@ -147,7 +165,9 @@ class FundEntry(models.Model):
         CONTRIBUTION = "contribution", _("Institutional contribution")
         GRANT = "grant", _("Grant")
 
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="entries")
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="entries", verbose_name=_("fund")
+    )
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     source = models.CharField(max_length=255, unique=True)
@@ -157,7 +177,13 @@ class FundEntry(models.Model):
     grant = models.ForeignKey(
         Grant, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
-    funder = models.ForeignKey("programmes.Funder", on_delete=models.PROTECT, null=True, blank=True)
+    funder = models.ForeignKey(
+        "programmes.Funder",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("funder"),
+    )
     note = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
