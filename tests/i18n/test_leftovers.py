@@ -89,7 +89,13 @@ def test_admin_sections_and_models_are_named_in_spanish_once_each(world: World) 
     models = re.findall(r'<th scope="row"[^>]*>\s*<a[^>]*>([^<]*)</a>', html)
     assert len(sections) == len(set(sections)), sections
     assert len(models) == len(set(models)), models
-    for english in ("Business records", "Venture months", "Stripe events", "Tasks Database"):
+    for english in (
+        "Business records",
+        "Venture months",
+        "Stripe events",
+        "Tasks Database",
+        "Task Results",
+    ):
         assert english not in html, english
     page = client.get("/admin/accounts/auditevent/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Por action" not in page
