@@ -126,13 +126,16 @@ class Membership(models.Model):
     """A user's role in one programme. One user may hold different roles in different programmes."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("programme")
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         verbose_name = _("membership")
@@ -152,7 +155,10 @@ class DonorViewer(models.Model):
     """A user who reads the aggregated figures of the programmes their funder funds."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="donor_seats"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="donor_seats",
+        verbose_name=_("user"),
     )
     funder = models.ForeignKey(
         Funder, on_delete=models.CASCADE, related_name="viewers", verbose_name=_("funder")

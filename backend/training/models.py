@@ -172,7 +172,9 @@ def _score_range(field: str) -> models.CheckConstraint:
 
 
 class Enrollment(models.Model):
-    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrollments")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("cohort")
+    )
     participant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments"
     )
@@ -218,7 +220,9 @@ class AttendanceStatus(models.TextChoices):
 class Attendance(models.Model):
     """The current mark of one person at one session; its history is in AttendanceMark."""
 
-    session = models.ForeignKey(CohortSession, on_delete=models.CASCADE, related_name="marks")
+    session = models.ForeignKey(
+        CohortSession, on_delete=models.CASCADE, related_name="marks", verbose_name=_("session")
+    )
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="marks")
     status = models.CharField(_("status"), max_length=8, choices=AttendanceStatus.choices)
     marked_by = models.ForeignKey(

@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import FieldDoesNotExist
 from django.test import Client
 
 from backend.accounts.models import ParticipantProfile
@@ -112,8 +113,8 @@ def test_renaming_the_task_queue_keeps_our_own_app_configuration() -> None:
     )
 
 
-def test_admin_filters_are_labelled_in_spanish(db: None) -> None:
-    """'Por action', 'Por status': a filter on a field without a translatable name."""
+def test_admin_filters_and_columns_are_labelled_in_spanish(db: None) -> None:
+    """'Por action', 'Filter by at', an 'AT' column: fields without a translatable name."""
     from django.contrib import admin
     from django.utils import translation
 
@@ -122,10 +123,16 @@ def test_admin_filters_are_labelled_in_spanish(db: None) -> None:
         for model, model_admin in admin.site._registry.items():
             if not model.__module__.startswith("backend."):
                 continue
-            for entry in model_admin.list_filter:
+            names = [*model_admin.list_filter, *model_admin.list_display]
+            if model_admin.date_hierarchy:
+                names.append(model_admin.date_hierarchy)
+            for entry in names:
                 if not isinstance(entry, str) or "__" in entry:
                     continue
-                field = model._meta.get_field(entry)
+                try:
+                    field = model._meta.get_field(entry)
+                except FieldDoesNotExist:
+                    continue  # a method column, named by its own description
                 if str(field.verbose_name) == entry.replace("_", " "):
                     untranslated.append(f"{model._meta.label}.{entry}")
     assert untranslated == [], "\n".join(untranslated)

@@ -14,7 +14,10 @@ class Fund(models.Model):
     """A programme's seed-capital fund, in one currency. Its balance comes from its ledger."""
 
     programme = models.OneToOneField(
-        "programmes.Programme", on_delete=models.PROTECT, related_name="fund"
+        "programmes.Programme",
+        on_delete=models.PROTECT,
+        related_name="fund",
+        verbose_name=_("programme"),
     )
     slug = models.SlugField(_("public address"), unique=True)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
@@ -77,9 +80,11 @@ class Donation(models.Model):
     fund = models.ForeignKey(
         Fund, on_delete=models.PROTECT, related_name="donations", verbose_name=_("fund")
     )
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public id")
+    )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
-    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, verbose_name=_("currency"))
     anonymous = models.BooleanField(_("anonymous"), default=True)
     giver_name = models.CharField(_("name"), max_length=120, blank=True)
     giver_email = models.EmailField(_("email"), blank=True)
@@ -92,7 +97,7 @@ class Donation(models.Model):
     disputed = models.BooleanField(default=False)
     stripe_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     stripe_payment_intent = models.CharField(max_length=255, blank=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     paid_at = models.DateTimeField(null=True, blank=True)
     receipt_sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -120,7 +125,12 @@ class Grant(models.Model):
     fund = models.ForeignKey(
         Fund, on_delete=models.PROTECT, related_name="grants", verbose_name=_("fund")
     )
-    venture = models.ForeignKey("ventures.Venture", on_delete=models.PROTECT, related_name="grants")
+    venture = models.ForeignKey(
+        "ventures.Venture",
+        on_delete=models.PROTECT,
+        related_name="grants",
+        verbose_name=_("venture"),
+    )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     purpose = models.CharField(_("purpose"), max_length=300)
     status = models.CharField(
@@ -129,8 +139,8 @@ class Grant(models.Model):
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    granted_at = models.DateTimeField(auto_now_add=True)
-    disbursed_at = models.DateTimeField(null=True, blank=True)
+    granted_at = models.DateTimeField(auto_now_add=True, verbose_name=_("awarded on"))
+    disbursed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("disbursed on"))
     disbursed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -169,8 +179,8 @@ class FundEntry(models.Model):
         Fund, on_delete=models.PROTECT, related_name="entries", verbose_name=_("fund")
     )
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    source = models.CharField(max_length=255, unique=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, verbose_name=_("amount"))
+    source = models.CharField(max_length=255, unique=True, verbose_name=_("source"))
     donation = models.ForeignKey(
         Donation, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
@@ -188,7 +198,7 @@ class FundEntry(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         verbose_name = _("fund ledger entry")
@@ -211,9 +221,9 @@ class FundEntry(models.Model):
 class StripeEvent(models.Model):
     """Every Stripe event id once, stored in the same transaction as its effect."""
 
-    event_id = models.CharField(max_length=255, unique=True)
+    event_id = models.CharField(max_length=255, unique=True, verbose_name=_("event id"))
     type = models.CharField(_("event type"), max_length=100)
-    received_at = models.DateTimeField(auto_now_add=True)
+    received_at = models.DateTimeField(auto_now_add=True, verbose_name=_("received"))
     payload = models.JSONField()
 
     class Meta:
