@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.headless",
     "allauth.usersessions",
-    "django_tasks_db",
+    "backend.lib.tasks_app.TasksConfig",  # django_tasks_db, named in the admin's language
     "ninja",  # its Swagger UI template and assets, served from our own static files
     "backend.lib",
     "backend.accounts",

@@ -204,7 +204,7 @@ class ParticipantProfile(models.Model):
     gender_identity = models.CharField(
         _("gender identity (self-described)"), max_length=80, blank=True, default=""
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
         verbose_name = _("participant profile")
@@ -261,7 +261,9 @@ class Consent(models.Model):
     """A participant's consent to a notice version; append-only (a withdrawal is a new row)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
-    notice = models.ForeignKey(ConsentNotice, on_delete=models.PROTECT, related_name="consents")
+    notice = models.ForeignKey(
+        ConsentNotice, on_delete=models.PROTECT, related_name="consents", verbose_name=_("notice")
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=ConsentChannel.choices)
     purposes = models.JSONField(_("purposes"), default=list)
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
@@ -296,11 +298,13 @@ class ErasureRequest(models.Model):
     # After erasure this still points at the (now anonymous) user row, so managers of the
     # person's programmes can see the request was carried out.
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="erasure_requests")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_at = models.DateTimeField(default=timezone.now, verbose_name=_("requested"))
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    due_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, verbose_name=_("due"))
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("completed"))
 
     class Meta:
         verbose_name = _("erasure request")
@@ -314,14 +318,23 @@ class ErasureRequest(models.Model):
 class AuditEvent(models.Model):
     """Who did what to whose personal data, and when. Append-only; admins read it."""
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    action = models.CharField(max_length=40)
-    subject = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("when"))
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("done by")
     )
-    object_type = models.CharField(max_length=60, blank=True, default="")
-    object_id = models.CharField(max_length=60, blank=True, default="")
+    action = models.CharField(_("action"), max_length=40)
+    subject = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person concerned"),
+    )
+    object_type = models.CharField(
+        max_length=60, blank=True, default="", verbose_name=_("object type")
+    )
+    object_id = models.CharField(max_length=60, blank=True, default="", verbose_name=_("object id"))
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -1,11 +1,12 @@
 """Demo seed-capital funds: donations (one refunded), funder contributions and grants."""
 
+import datetime as dt
 import random
 import uuid
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.finance.fund.models import Donation, Fund, FundEntry, Grant
@@ -34,6 +35,14 @@ STORY = {
 }
 
 
+def _last_month(programme: Programme, day: int, hour: int = 11) -> dt.datetime:
+    """A moment in the month before this one where the programme runs: inside the period the
+    report form starts with (the twelve whole months before this one) whatever today is."""
+    first = programme.today().replace(day=1)
+    previous = (first - dt.timedelta(days=1)).replace(day=day)
+    return dt.datetime.combine(previous, dt.time(hour), tzinfo=ZoneInfo(programme.time_zone))
+
+
 def seed(*, scale: str, rng: random.Random) -> None:
     manager = User.objects.filter(is_superuser=True).order_by("pk").first()
     for programme in Programme.objects.order_by("code"):
@@ -51,6 +60,8 @@ def _seed_fund(programme: Programme, rng: random.Random, manager: User) -> None:
             "currency": programme.currency,
             "goal": goal,
             "title": f"Fondo semilla · {programme.name}",
+            "title_en": f"Seed fund · {programme.name}",
+            "title_pt": f"Fundo semente · {programme.name}",
             "story_es": STORY["es"],
             "story_en": STORY["en"],
             "story_pt": STORY["pt"],
@@ -62,7 +73,7 @@ def _seed_fund(programme: Programme, rng: random.Random, manager: User) -> None:
     if not created:
         return  # seeded before: leave it exactly as it is
     for funder_index, funding in enumerate(programme.fundings.select_related("funder")):
-        FundEntry.objects.create(
+        entry = FundEntry.objects.create(
             fund=fund,
             kind=FundEntry.Kind.CONTRIBUTION,
             amount=goal / 4,
@@ -70,35 +81,40 @@ def _seed_fund(programme: Programme, rng: random.Random, manager: User) -> None:
             source=f"contribution:{fund.pk}:demo-{funder_index}",
             note=f"Aporte {funding.funder.name}",
         )
+        _date(entry, _last_month(programme, 2))
     for n in range(12):
         amount = Decimal(rng.choice(suggested))
+        paid_at = _last_month(programme, 3 + 2 * n)
         donation = Donation.objects.create(
             fund=fund,
             amount=amount,
             currency=fund.currency,
             paid=True,
             status=Donation.Status.PAID,
-            paid_at=timezone.now(),
+            paid_at=paid_at,
             stripe_session_id=f"cs_demo_{programme.code}_{n}",
             anonymous=n % 3 != 0,
             giver_name="" if n % 3 else f"Donante de ejemplo {n}",
             public_id=uuid.UUID(int=rng.getrandbits(128)),
         )
-        FundEntry.objects.create(
+        Donation.objects.filter(pk=donation.pk).update(created_at=paid_at)
+        entry = FundEntry.objects.create(
             fund=fund,
             kind=FundEntry.Kind.DONATION,
             amount=amount,
             donation=donation,
             source=f"donation:{donation.public_id}",
         )
+        _date(entry, paid_at)
         if n == 5:  # one giver asked for their money back
-            FundEntry.objects.create(
+            refund = FundEntry.objects.create(
                 fund=fund,
                 kind=FundEntry.Kind.REFUND,
                 amount=-amount,
                 donation=donation,
                 source=f"refund:{donation.public_id}:{amount}",
             )
+            _date(refund, _last_month(programme, 26))
             Donation.objects.filter(pk=donation.pk).update(
                 amount_refunded=amount, status=Donation.Status.REFUNDED
             )
@@ -111,13 +127,20 @@ def _seed_fund(programme: Programme, rng: random.Random, manager: User) -> None:
             purpose="Equipos e inventario",
             granted_by=manager,
             status=Grant.Status.DISBURSED if i % 3 else Grant.Status.GRANTED,
-            disbursed_at=timezone.now() if i % 3 else None,
+            disbursed_at=_last_month(programme, 20) if i % 3 else None,
             disbursed_by=manager if i % 3 else None,
         )
-        FundEntry.objects.create(
+        awarded = _last_month(programme, 8)
+        Grant.objects.filter(pk=grant.pk).update(granted_at=awarded)
+        entry = FundEntry.objects.create(
             fund=fund,
             kind=FundEntry.Kind.GRANT,
             amount=-grant_size,
             grant=grant,
             source=f"grant:{grant.pk}",
         )
+        _date(entry, awarded)
+
+
+def _date(entry: FundEntry, moment: dt.datetime) -> None:
+    FundEntry.objects.filter(pk=entry.pk).update(created_at=moment)

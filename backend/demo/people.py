@@ -129,6 +129,19 @@ STAFF = [
     ("donor.sida@impulsa.demo", "donor:sida", "JBSWY3DPEHPK3PXPIMPULSADONORSIDA"),
     ("donor.usaid@impulsa.demo", "donor:usaid", "JBSWY3DPEHPK3PXPIMPULSADONORUSAI"),
 ]
+# The names staff gave in their profile: printed on certificates and greeted by on the portal.
+STAFF_NAMES = {
+    "admin@impulsa.demo": "Ana Admin",
+    "manager.colombia@impulsa.demo": "Camilo Restrepo",
+    "manager.peru@impulsa.demo": "Rosa Quispe",
+    "manager.ecuador@impulsa.demo": "Diego Andrade",
+    "trainer.bogota@impulsa.demo": "Lucía Fernández",
+    "trainer.lima@impulsa.demo": "Jorge Huamán",
+    "trainer.piura@impulsa.demo": "Carmen Vílchez",
+    "trainer.quito@impulsa.demo": "Pablo Cevallos",
+    "donor.sida@impulsa.demo": "Ingrid Larsson",
+    "donor.usaid@impulsa.demo": "Emily Carter",
+}
 DEMO_PARTICIPANT_EMAIL = "maria@impulsa.demo"
 DEMO_PARTICIPANT_PHONE = "+573001112233"
 
@@ -283,6 +296,10 @@ def ensure_staff(programmes: dict[str, Programme]) -> list[tuple[str, str, str |
     printed = []
     for email, role, secret in STAFF:
         user = _email_user(email, is_staff=role == "admin", is_superuser=role == "admin")
+        if email in STAFF_NAMES:
+            ParticipantProfile.objects.get_or_create(
+                user=user, defaults={"display_name": STAFF_NAMES[email]}
+            )
         kind, _, targets = role.partition(":")
         for target in filter(None, targets.split(",")):
             if kind in {"manager", "trainer"}:

@@ -50,7 +50,7 @@ class Module(Translated):
     title_es = _text(_("title"), "es")
     title_en = _text(_("title"), "en")
     title_pt = _text(_("title"), "pt")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
         verbose_name = _("literacy module")
@@ -62,7 +62,9 @@ class Module(Translated):
 
 
 class Lesson(Translated):
-    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="lessons")
+    module = models.ForeignKey(
+        Module, on_delete=models.PROTECT, related_name="lessons", verbose_name=_("module")
+    )
     order = models.PositiveSmallIntegerField(_("order"))
     slug = models.SlugField(_("slug"), max_length=60)
     title_es = _text(_("title"), "es")
@@ -71,7 +73,7 @@ class Lesson(Translated):
     body_es = _text(_("body"), "es", long=True)
     body_en = _text(_("body"), "en", long=True)
     body_pt = _text(_("body"), "pt", long=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
     changed_seq = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
@@ -90,7 +92,9 @@ class Lesson(Translated):
 class QuizQuestion(Translated):
     """A question about one lesson: in its quiz, or in the module's pre- and post-test."""
 
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions")
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="questions", verbose_name=_("lesson")
+    )
     order = models.PositiveSmallIntegerField(_("order"))
     in_knowledge_test = models.BooleanField(
         _("in the knowledge test"),
@@ -145,7 +149,9 @@ class LessonProgress(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
     )
-    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="progress")
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.PROTECT, related_name="progress", verbose_name=_("lesson")
+    )
     completed_at = models.DateTimeField(_("completed at"), default=timezone.now)
     # The record's id on the app's wire: chosen by the phone for rows it creates offline
     # (16 random characters, or a UUID), generated here for rows made on the server.
@@ -184,9 +190,16 @@ class QuizAttempt(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
     )
     kind = models.CharField(_("kind"), max_length=4, choices=AttemptKind.choices)
-    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="attempts")
+    module = models.ForeignKey(
+        Module, on_delete=models.PROTECT, related_name="attempts", verbose_name=_("module")
+    )
     lesson = models.ForeignKey(
-        Lesson, on_delete=models.PROTECT, null=True, blank=True, related_name="attempts"
+        Lesson,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attempts",
+        verbose_name=_("lesson"),
     )
     correct = models.PositiveSmallIntegerField(_("right answers"))
     total = models.PositiveSmallIntegerField(_("questions"))
@@ -252,13 +265,16 @@ class SavingsGoal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="savings_goals"
     )
     programme = models.ForeignKey(
-        "programmes.Programme", on_delete=models.PROTECT, related_name="savings_goals"
+        "programmes.Programme",
+        on_delete=models.PROTECT,
+        related_name="savings_goals",
+        verbose_name=_("programme"),
     )
     name = models.CharField(_("name"), max_length=120)
     target_amount = models.DecimalField(_("target"), max_digits=16, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     target_date = models.DateField(_("target date"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created"))
     # The record's id on the app's wire: chosen by the phone for rows it creates offline
     # (16 random characters, or a UUID), generated here for rows made on the server.
     # Unique per owner only: another person's id is a fresh one (see Venture.sync_id).
@@ -401,7 +417,7 @@ class FinancialProvider(models.Model):
         _("sample entry"), default=False, help_text=_("Fictional demo entry.")
     )
     is_active = models.BooleanField(_("listed"), default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
         verbose_name = _("financial provider")

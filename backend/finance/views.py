@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from backend.accounts.http import request_user
 from backend.accounts.models import User
 from backend.lib.errors import DomainError
+from backend.lib.formats import country_name
 from backend.lib.geography import COUNTRIES
 from backend.lib.money import minor_units
 from backend.programmes import access
@@ -48,7 +49,9 @@ def credit_cost(request: HttpRequest) -> HttpResponse:
         "values": values,
         "errors": errors,
         "result": result,
-        "countries": [(c.code, c.name) for c in COUNTRIES.values()],
+        "countries": [
+            (c.code, country_name(c.code, translation.get_language())) for c in COUNTRIES.values()
+        ],
         "frequencies": FREQUENCIES,
     }
     return render(request, "finance/credit_cost.html", context)

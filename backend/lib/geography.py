@@ -57,8 +57,8 @@ _REGIONS_TEXT = {
         RIS Risaralda|SAP San Andrés, Providencia y Santa Catalina|SAN Santander|SUC Sucre|
         TOL Tolima|VAC Valle del Cauca|VAU Vaupés|VID Vichada""",
     "PE": """AMA Amazonas|ANC Áncash|APU Apurímac|ARE Arequipa|AYA Ayacucho|CAJ Cajamarca|
-        CAL El Callao|CUS Cusco|HUV Huancavelica|HUC Huánuco|ICA Ica|JUN Junín|LAL La Libertad|
-        LAM Lambayeque|LIM Lima (region)|LMA Lima (municipality)|LOR Loreto|MDD Madre de Dios|
+        CAL Callao|CUS Cusco|HUV Huancavelica|HUC Huánuco|ICA Ica|JUN Junín|LAL La Libertad|
+        LAM Lambayeque|LIM Lima Provincias|LMA Lima Metropolitana|LOR Loreto|MDD Madre de Dios|
         MOQ Moquegua|PAS Pasco|PIU Piura|PUN Puno|SAM San Martín|TAC Tacna|TUM Tumbes|
         UCA Ucayali""",
     "EC": """A Azuay|B Bolívar|C Carchi|D Orellana|E Esmeraldas|F Cañar|G Guayas|H Chimborazo|

@@ -1,6 +1,10 @@
 """Names and definitions of the indicators and the labels of breakdown values, translatable."""
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from backend.lib.formats import country_name
+from backend.lib.geography import COUNTRIES, REGIONS, region_name
 
 NAMES = {
     "REACH": _("Participants reached"),
@@ -9,7 +13,7 @@ NAMES = {
     "M3": _("Participants who completed the core financial-literacy lessons"),
     "M4": _("Ventures with digital sales"),
     "M5": _("Participants saving toward a goal"),
-    "M6": _("Ventures funded with seed capital"),
+    "M6": _("Ventures whose seed-capital grant was disbursed"),
 }
 
 DEFINITIONS = {
@@ -41,8 +45,9 @@ DEFINITIONS = {
         "minus withdrawals) per currency."
     ),
     "M6": _(
-        "Donations received net of refunds, institutional contributions, grants disbursed and "
-        "ventures funded, per currency (currencies are never added together)."
+        "Donations received net of refunds, institutional contributions, grants disbursed (paid "
+        "out, not only awarded) and the ventures they went to, per currency (currencies are "
+        "never added together)."
     ),
 }
 
@@ -94,4 +99,11 @@ HXL = {
 
 
 def label(value: str) -> str:
-    return str(VALUE_LABELS.get(value, value))
+    """A breakdown value as people read it: countries and regions by name, not by code."""
+    if value in VALUE_LABELS:
+        return str(VALUE_LABELS[value])
+    if value in COUNTRIES:
+        return country_name(value, get_language())
+    if "-" in value and value.split("-", 1)[0] in REGIONS:
+        return region_name(value)
+    return value

@@ -23,6 +23,23 @@ def months_between(first: dt.date, last: dt.date) -> int:
     return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
+def default_dates(today: dt.date | None = None) -> dict[str, dt.date]:
+    """The dates the report form starts with: the twelve whole months before this one, M2
+    comparing the first two of them with the last three."""
+    from django.utils import timezone
+
+    end = month_start(today or timezone.localdate()) - dt.timedelta(days=1)
+    start = add_months(month_start(end), -11)
+    return {
+        "period_start": start,
+        "period_end": end,
+        "baseline_start": start,
+        "baseline_end": add_months(start, 2) - dt.timedelta(days=1),
+        "followup_start": add_months(month_start(end), -2),
+        "followup_end": end,
+    }
+
+
 @dataclass(frozen=True)
 class M2Params:
     """How M2 compares a venture with itself.

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from backend.accounts.http import request_user
@@ -17,7 +17,7 @@ from backend.programmes import access
 from . import exports, iati, services
 from .charts import bar_chart_svg
 from .definitions import DEFINITIONS, DIMENSION_NAMES, NAMES, label
-from .params import DIMENSIONS, M2Params, add_months, month_start
+from .params import DIMENSIONS, M2Params, default_dates
 
 
 def _date(value: str | None, default: dt.date) -> dt.date:
@@ -28,16 +28,7 @@ def _date(value: str | None, default: dt.date) -> dt.date:
 
 
 def _defaults() -> dict[str, dt.date]:
-    end = month_start(timezone.localdate()) - dt.timedelta(days=1)
-    start = add_months(month_start(end), -11)
-    return {
-        "period_start": start,
-        "period_end": end,
-        "baseline_start": start,
-        "baseline_end": add_months(start, 2) - dt.timedelta(days=1),
-        "followup_start": add_months(month_start(end), -2),
-        "followup_end": end,
-    }
+    return default_dates()
 
 
 @login_required

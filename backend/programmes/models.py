@@ -70,7 +70,10 @@ class Programme(models.Model):
     """A funded piece of work in one country; everything participants do belongs to one."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="programmes"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name=_("organisation"),
     )
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -113,8 +116,12 @@ class Programme(models.Model):
 
 
 class Funding(models.Model):
-    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="fundings")
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="fundings")
+    funder = models.ForeignKey(
+        Funder, on_delete=models.PROTECT, related_name="fundings", verbose_name=_("funder")
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="fundings", verbose_name=_("programme")
+    )
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     period_start = models.DateField(_("period start"))
@@ -147,11 +154,16 @@ class Membership(models.Model):
     """A user's role in one programme. One user may hold different roles in different programmes."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="memberships")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("programme")
+    )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         verbose_name = _("membership")
@@ -171,9 +183,14 @@ class DonorViewer(models.Model):
     """A user who reads the aggregated figures of the programmes their funder funds."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="donor_seats"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="donor_seats",
+        verbose_name=_("user"),
     )
-    funder = models.ForeignKey(Funder, on_delete=models.CASCADE, related_name="viewers")
+    funder = models.ForeignKey(
+        Funder, on_delete=models.CASCADE, related_name="viewers", verbose_name=_("funder")
+    )
 
     class Meta:
         verbose_name = _("donor viewer")
@@ -197,7 +214,9 @@ class Invitation(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
     )
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("programme")
+    )
     role = models.CharField(
         _("role"),
         max_length=12,

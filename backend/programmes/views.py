@@ -7,6 +7,7 @@ from django.shortcuts import render
 from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.accounts.models import ParticipantProfile
+from backend.lib.geography import region_name
 
 from . import access
 from .models import Membership, Role
@@ -76,5 +77,10 @@ def participant_detail(request: HttpRequest, programme_id: int, user_id: int) ->
     return render(
         request,
         "programmes/participant_detail.html",
-        {"programme": programme, "person": membership.user, "profile": profile},
+        {
+            "programme": programme,
+            "person": membership.user,
+            "profile": profile,
+            "region_name": region_name(profile.region) if profile and profile.region else "",
+        },
     )

@@ -96,8 +96,12 @@ def _pick(language: str, es: str, en: str, pt: str) -> str:
 class Cohort(models.Model):
     """One delivery of a course to a group, by one or more trainers, over dated sessions."""
 
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="cohorts")
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cohorts")
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("course")
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("programme")
+    )
     name = models.CharField(_("name"), max_length=120)
     trainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="training_cohorts", verbose_name=_("trainers")
@@ -168,7 +172,9 @@ def _score_range(field: str) -> models.CheckConstraint:
 
 
 class Enrollment(models.Model):
-    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrollments")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("cohort")
+    )
     participant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments"
     )
@@ -214,7 +220,9 @@ class AttendanceStatus(models.TextChoices):
 class Attendance(models.Model):
     """The current mark of one person at one session; its history is in AttendanceMark."""
 
-    session = models.ForeignKey(CohortSession, on_delete=models.CASCADE, related_name="marks")
+    session = models.ForeignKey(
+        CohortSession, on_delete=models.CASCADE, related_name="marks", verbose_name=_("session")
+    )
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="marks")
     status = models.CharField(_("status"), max_length=8, choices=AttendanceStatus.choices)
     marked_by = models.ForeignKey(

@@ -414,10 +414,24 @@ def person_name(user: User) -> str:
     return (profile.display_name if profile else "") or (user.email or "")
 
 
+def given_name(user: User) -> str:
+    """The name a person gave (their profile's display name); never their email or phone."""
+    profile = ParticipantProfile.objects.filter(user=user).only("display_name").first()
+    return (profile.display_name if profile else "").strip()
+
+
+def _is_contact(text: str) -> bool:
+    """An email address or phone number, which certificates issued before trainers' names
+    were printed may hold instead of a name."""
+    compact = text.replace(" ", "")
+    return "@" in text or (compact.startswith("+") and compact[1:].isdigit())
+
+
 def _facts(enrollment: Enrollment, language: str) -> dict[str, Any]:
     cohort = enrollment.cohort
     course = cohort.course
-    trainers = sorted(filter(None, (person_name(t) for t in cohort.trainers.all())))
+    # A trainer who gave no name is left off rather than printed by email or phone.
+    trainers = sorted(filter(None, (given_name(t) for t in cohort.trainers.all())))
     return {
         "holder_name": person_name(enrollment.participant),
         "course_code": course.code,
@@ -539,6 +553,7 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
         if facts.get("completed_on")
         else None,
         "country_name": country_name(facts.get("country", ""), certificate.language),
+        "trainers": [t for t in facts.get("trainers", []) if not _is_contact(t)],
         "verify_url": url,
         "qr": qr_svg_data_uri(url, scale=5),
     }

@@ -1,4 +1,5 @@
 from django.urls import URLPattern, path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -28,4 +29,7 @@ urlpatterns: list[URLPattern] = [
     ),
     # The address printed in every certificate's QR code: keep it stable.
     path("verify/<str:code>", views.verify, name="training_verify"),
+    # Where a person types in the code from a paper certificate.
+    path("verify/", views.verify_form, name="training_verify_form"),
+    path("verify", RedirectView.as_view(pattern_name="training_verify_form", permanent=True)),
 ]

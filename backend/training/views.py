@@ -228,6 +228,20 @@ def _display(e: Enrollment) -> str:
     return profile.display_name if profile else ""
 
 
+def verify_form(request: HttpRequest) -> HttpResponse:
+    """Public: a box to type in the code printed on a paper certificate; sends it on to the
+    certificate's verification page (the address its QR code holds)."""
+    typed = request.GET.get("code", "").strip()
+    if "code" in request.GET:
+        code = services.normalise_code(typed)
+        if code:
+            return redirect("training_verify", code=code)
+        error = _("Type in the code printed on the certificate.")
+        context = {"typed": typed, "error": error}
+        return render(request, "training/verify_form.html", context, status=400)
+    return render(request, "training/verify_form.html", {"typed": ""})
+
+
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: is this certificate valid? Course, date and the holder's first name and initial."""
     if over_limit(request, "training-verify", per_minute=VERIFY_LIMIT_PER_MINUTE):
@@ -240,7 +254,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         .first()
     )
     if certificate is None:
-        return render(request, "training/verify_not_found.html", status=404)
+        missing = {"code": services.normalise_code(code) or code[:40]}
+        return render(request, "training/verify_not_found.html", missing, status=404)
     course = certificate.enrollment.cohort.course
     completed = certificate.facts.get("completed_on")
     context = {

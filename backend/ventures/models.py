@@ -90,7 +90,10 @@ class Venture(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ventures"
     )
     programme = models.ForeignKey(
-        "programmes.Programme", on_delete=models.PROTECT, related_name="ventures"
+        "programmes.Programme",
+        on_delete=models.PROTECT,
+        related_name="ventures",
+        verbose_name=_("programme"),
     )
     name = models.CharField(_("name"), max_length=120)
     sector = models.CharField(_("sector (ISIC section)"), max_length=1, choices=SECTOR_CHOICES)
@@ -129,8 +132,10 @@ class Venture(models.Model):
 class LedgerEntry(models.Model):
     # Chosen by the phone (WatermelonDB ids are 16 characters; UUIDs fit too), so an entry
     # sent twice over a bad connection is recognised as the same entry.
-    id = models.CharField(primary_key=True, max_length=36)
-    venture = models.ForeignKey(Venture, on_delete=models.PROTECT, related_name="entries")
+    id = models.CharField(primary_key=True, max_length=36, verbose_name=_("entry id"))
+    venture = models.ForeignKey(
+        Venture, on_delete=models.PROTECT, related_name="entries", verbose_name=_("venture")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     occurred_on = models.DateField(_("business date"))
@@ -212,19 +217,25 @@ class VentureDay(models.Model):
 class VentureMonth(models.Model):
     """One venture's non-voided totals in one calendar month (``month`` is its first day)."""
 
-    venture = models.ForeignKey(Venture, on_delete=models.CASCADE, related_name="months")
-    month = models.DateField()
-    entries = models.PositiveIntegerField(default=0)
-    sales = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-    expenses = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    venture = models.ForeignKey(
+        Venture, on_delete=models.CASCADE, related_name="months", verbose_name=_("venture")
+    )
+    month = models.DateField(_("month"))
+    entries = models.PositiveIntegerField(default=0, verbose_name=_("entries"))
+    sales = models.DecimalField(max_digits=18, decimal_places=2, default=0, verbose_name=_("sales"))
+    expenses = models.DecimalField(
+        max_digits=18, decimal_places=2, default=0, verbose_name=_("expenses")
+    )
     digital_sales = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     credit_sales = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     repayments = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     # Days with at least one sale, and ISO weeks (clipped to the month) with at least one sale.
-    active_days = models.PositiveSmallIntegerField(default=0)
+    active_days = models.PositiveSmallIntegerField(default=0, verbose_name=_("active days"))
     active_weeks = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("venture month")
+        verbose_name_plural = _("venture months")
         constraints = [
             models.UniqueConstraint(fields=["venture", "month"], name="venture_month_unique")
         ]
@@ -237,11 +248,17 @@ class VentureMonth(models.Model):
 class BusinessRecord(models.Model):
     """A business record PDF issued to the owner, verifiable by its code."""
 
-    venture = models.ForeignKey(Venture, on_delete=models.CASCADE, related_name="records")
-    code = models.CharField(max_length=16, unique=True)
-    issued_at = models.DateTimeField(auto_now_add=True)
-    months = models.PositiveSmallIntegerField()
+    venture = models.ForeignKey(
+        Venture, on_delete=models.CASCADE, related_name="records", verbose_name=_("venture")
+    )
+    code = models.CharField(max_length=16, unique=True, verbose_name=_("code"))
+    issued_at = models.DateTimeField(auto_now_add=True, verbose_name=_("issued"))
+    months = models.PositiveSmallIntegerField(_("months"))
     total_sales = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("business record")
+        verbose_name_plural = _("business records")
 
     def __str__(self) -> str:
         return self.code

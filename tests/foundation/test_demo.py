@@ -15,7 +15,8 @@ from django.test import Client
 from backend.accounts.models import User
 from backend.demo import national, people, ventures
 from backend.demo.models import SeedRun
-from backend.outcomes.params import M2Params, ReportParams, add_months
+from backend.finance.fund.models import Grant
+from backend.outcomes.params import M2Params, ReportParams, add_months, default_dates
 from backend.outcomes.report import build
 from backend.programmes.models import Programme
 from backend.sync.changes import current_seq
@@ -210,3 +211,33 @@ def test_national_loader_writes_its_target_number_of_entries_on_any_day(moment: 
         assert latest[0] <= today  # nothing is dated after today where the programme runs
     target = national.Sizes.scaled(0.004).entries
     assert abs(counts["ventures.LedgerEntry"] - target) < target * 0.05
+
+
+def _default_report() -> dict[str, dict[str, Any]]:
+    """What a manager sees on asking for the report with the form's dates left as they are."""
+    d = default_dates()
+    params = ReportParams(
+        programme_ids=tuple(Programme.objects.values_list("pk", flat=True)),
+        period_start=d["period_start"], period_end=d["period_end"], breakdown=(),
+        m2=M2Params(design="calendar", baseline_start=d["baseline_start"],
+                    baseline_end=d["baseline_end"], followup_start=d["followup_start"],
+                    followup_end=d["followup_end"]),
+    )  # fmt: skip
+    return {i["code"]: i for i in build(params, suppress=False, k=5)["indicators"]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", ANY_DAY)
+def test_the_default_report_on_the_demo_shows_every_indicator_on_any_day(moment: str) -> None:
+    with time_machine.travel(dt.datetime.fromisoformat(moment), tick=False):
+        call_command("seed_demo", "--scale", "demo", stdout=io.StringIO())
+        report = _default_report()
+        disbursed = Grant.objects.filter(status=Grant.Status.DISBURSED)
+        funded_on_fund_pages = disbursed.values("venture").distinct().count()
+    empty = [code for code, ind in report.items() if not ind["table"]["total"]]
+    assert empty == [], f"indicators at zero in the default report: {empty}"
+    # The report and the fund pages tell the same story: every disbursed grant is in it.
+    assert report["M6"]["table"]["total"] == funded_on_fund_pages > 0
+    for currency, money in report["M6"]["details"]["by_currency"].items():
+        assert money["disbursed"], currency
+        assert money["donations_net"], currency

@@ -176,3 +176,17 @@ def test_a_blank_email_can_never_be_stored(db: Any) -> None:
     assert second.email is None
     with transaction.atomic(), pytest.raises(IntegrityError):
         User.objects.filter(pk=second.pk).update(email="")  # past save(): the database refuses
+
+
+def test_the_portal_says_the_sign_in_code_went_to_the_phone_not_by_mail(
+    db: Any, sms_file: Any
+) -> None:
+    User.objects.create_user(phone="+573005550009", phone_verified=True)
+    page = Client().post(
+        "/accounts/login/code/", {"phone": "+573005550009"}, HTTP_ACCEPT_LANGUAGE="es", follow=True
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Enviamos un código para iniciar sesión a" in text
+    assert "por correo" not in text
+    assert read_sms(sms_file)[-1]["to"] == "+573005550009"

@@ -82,3 +82,16 @@ def test_public_page_shows_progress_and_no_personal_data(fund: Fund, stripe_keys
     assert "Secreta" not in html
     assert "s@example.org" not in html
     assert json.dumps("x")  # the page renders without any login
+
+
+def test_fund_title_is_in_the_visitors_language(fund: Fund) -> None:
+    fund.title_en, fund.title_pt = "Seed fund A", "Fundo semente A"
+    fund.save()
+    for language, title in (
+        ("es", "Fondo semilla A"),
+        ("en", "Seed fund A"),
+        ("pt-br", "Fundo semente A"),
+    ):
+        html = Client().get("/fund/fondo-a/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f"<h1>{title}</h1>" in html, language
+        assert f"<title>{title}" in html, language

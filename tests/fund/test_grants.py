@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from backend.finance.fund import services
 from backend.finance.fund.models import Fund, FundEntry, Grant
@@ -153,3 +154,29 @@ def test_portal_fund_page_for_manager_and_donor(
     assert "75.00" not in page  # the balance (100 raised - 25 granted) would give the grant away
     client.force_login(world.other_donor)
     assert client.get(f"/programmes/{world.programme_a.pk}/fund/").status_code == 404
+
+
+def test_fund_pages_say_what_was_awarded_and_what_was_disbursed(
+    world: World, fund: Fund, venture: Any, client: Any
+) -> None:
+    fill(fund, world)
+    grant = services.grant_to_venture(
+        actor=world.manager, fund=fund, venture=venture, amount="25", purpose="Vitrina"
+    )
+    other = make_venture(world.participant_b, world.programme_a, "Taller Luis")
+    services.grant_to_venture(
+        actor=world.manager, fund=fund, venture=other, amount="10", purpose="Horno"
+    )
+    services.disburse(grant=grant, actor=world.manager, reference="TR-1")
+    client.force_login(world.manager)
+    page = client.get(
+        f"/programmes/{world.programme_a.pk}/fund/", headers={"Accept-Language": "es"}
+    ).content.decode()
+    figures = page.split('id="fund-figures"')[1].split("</section>")[0]
+    assert "Otorgado en subvenciones" in figures
+    assert "S/\xa035.00" in figures
+    assert "Desembolsado de lo otorgado" in figures
+    assert "S/\xa025.00" in figures
+    assert "Negocios con subvención otorgada (desembolsada o no)" in figures
+    public = Client().get(f"/fund/{fund.slug}/", headers={"Accept-Language": "es"})
+    assert "Negocios con subvención otorgada hasta ahora: &lt;5" in public.content.decode()

@@ -21,7 +21,7 @@ PUBLIC = [
     r"^api/v1/docs$",
     r"^api/v1/openapi\.json$",
     r"^api/v1/finance/credit-cost$",
-    r"^verify/",
+    r"^verify(/|$)",  # the certificate check, and its form at /verify/ (or /verify)
     r"^ventures/verify/",
     r"^tools/credit-cost/$",
     r"^fund/",

@@ -114,7 +114,7 @@ def test_revoked_certificate_says_so_and_unknown_codes_are_not_found(
     assert "mistake" not in text
     missing = Client().get("/verify/ZZZZ-ZZZZ-ZZ", HTTP_ACCEPT_LANGUAGE="en")
     assert missing.status_code == 404
-    assert "Not found" in missing.content.decode()
+    assert "Certificate not found" in missing.content.decode()
 
 
 def test_revoking_needs_a_reason_and_a_manager(world: World, completed: Enrollment) -> None:
@@ -171,3 +171,91 @@ def test_pdf_names_the_country_in_the_holders_language(world: World, completed: 
     text = pdf_text(services.render_certificate_pdf(certificate))
     assert "Tacna, Perú" in text
     assert ", PE" not in text
+
+
+def _pdftotext(pdf: bytes, tmp_path: Any) -> str:
+    import subprocess
+
+    source = tmp_path / "certificate.pdf"
+    source.write_bytes(pdf)
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(source), "-"],  # noqa: S607
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return out.stdout
+
+
+def test_pdf_prints_trainers_by_name_never_by_email_or_phone(
+    world: World, completed: Enrollment, tmp_path: Any
+) -> None:
+    from backend.accounts.models import ParticipantProfile
+
+    ParticipantProfile.objects.update_or_create(
+        user=world.trainer, defaults={"display_name": "Lucía Fernández"}
+    )
+    unnamed = world.other_trainer
+    unnamed.phone = "+573009998877"
+    unnamed.save()
+    completed.cohort.trainers.add(unnamed)  # a co-trainer who never gave a name
+    certificate, _ = services.issue_certificate(actor=world.trainer, enrollment=completed)
+    text = _pdftotext(services.render_certificate_pdf(certificate), tmp_path)
+    trainers_line = next(line for line in text.splitlines() if "Formadores" in line)
+    assert "Lucía Fernández" in trainers_line
+    assert "@" not in text
+    assert "+57" not in text
+    assert "3009998877" not in text
+
+
+def test_pdf_of_an_old_certificate_hides_trainer_emails_frozen_in_its_facts(
+    world: World, completed: Enrollment, tmp_path: Any
+) -> None:
+    certificate, _ = services.issue_certificate(actor=world.trainer, enrollment=completed)
+    certificate.facts["trainers"] = ["trainer@example.org", "+573001112233", "Ana Gómez"]
+    certificate.save(update_fields=["facts"])
+    text = _pdftotext(services.render_certificate_pdf(certificate), tmp_path)
+    assert "Ana Gómez" in text
+    assert "trainer@example.org" not in text
+    assert "+573001112233" not in text
+
+
+@pytest.mark.parametrize("path", ["/verify/", "/verify"])
+def test_verify_without_a_code_offers_a_form_to_type_one_in(path: str) -> None:
+    page = Client().get(path, HTTP_ACCEPT_LANGUAGE="es", follow=True)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="code"' in html
+    assert "Comprobar un certificado" in html
+    assert "URLconf" not in html  # never the debug page listing every URL pattern
+
+
+def test_a_code_typed_from_paper_leads_to_its_verification(
+    world: World, completed: Enrollment
+) -> None:
+    certificate, _ = services.issue_certificate(actor=world.trainer, enrollment=completed)
+    typed = certificate.code.lower().replace("-", " ")
+    resp = Client().get("/verify/", {"code": typed}, HTTP_ACCEPT_LANGUAGE="es")
+    assert resp.status_code == 302
+    assert resp["Location"] == f"/verify/{certificate.code}"
+    page = Client().get(resp["Location"], HTTP_ACCEPT_LANGUAGE="es")
+    assert "Este certificado es válido" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("es", "No encontramos ningún certificado con el código"),
+        ("pt-br", "Não encontramos nenhum certificado com o código"),
+        ("en", "We found no certificate with the code"),
+    ],
+)
+def test_an_unknown_code_is_explained_in_the_visitors_language_with_the_form_again(
+    db: None, language: str, message: str
+) -> None:
+    page = Client().get("/verify/ZZZZ-ZZZZ-ZZ", HTTP_ACCEPT_LANGUAGE=language)
+    html = page.content.decode()
+    assert page.status_code == 404
+    assert message in html
+    assert "ZZZZ-ZZZZ-ZZ" in html
+    assert 'name="code"' in html
+    assert 'value="ZZZZ-ZZZZ-ZZ"' in html
+    assert "URLconf" not in html

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from backend.lib.geography import CURRENCY_CHOICES
@@ -13,12 +14,17 @@ class Fund(models.Model):
     """A programme's seed-capital fund, in one currency. Its balance comes from its ledger."""
 
     programme = models.OneToOneField(
-        "programmes.Programme", on_delete=models.PROTECT, related_name="fund"
+        "programmes.Programme",
+        on_delete=models.PROTECT,
+        related_name="fund",
+        verbose_name=_("programme"),
     )
     slug = models.SlugField(_("public address"), unique=True)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     goal = models.DecimalField(_("goal"), max_digits=14, decimal_places=2)
     title = models.CharField(_("title"), max_length=140)
+    title_en = models.CharField(_("title (English)"), max_length=140, blank=True, default="")
+    title_pt = models.CharField(_("title (Portuguese)"), max_length=140, blank=True, default="")
     story_es = models.TextField(_("story (Spanish)"))
     story_en = models.TextField(_("story (English)"))
     story_pt = models.TextField(_("story (Portuguese)"))
@@ -41,6 +47,17 @@ class Fund(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def title_for(self, language: str) -> str:
+        """The title in the language; the Spanish one where no translation was written."""
+        if language.startswith("pt"):
+            return self.title_pt or self.title
+        return (self.title_en or self.title) if language.startswith("en") else self.title
+
+    @property
+    def localized_title(self) -> str:
+        """The title in the language of the page or document being made."""
+        return self.title_for(translation.get_language() or "es")
+
     def story_for(self, language: str) -> str:
         if language.startswith("pt"):
             return self.story_pt
@@ -60,21 +77,27 @@ class Donation(models.Model):
         FAILED = "failed", _("Payment failed")
         EXPIRED = "expired", _("Expired")
 
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="donations")
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="donations", verbose_name=_("fund")
+    )
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public id")
+    )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
-    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, verbose_name=_("currency"))
     anonymous = models.BooleanField(_("anonymous"), default=True)
     giver_name = models.CharField(_("name"), max_length=120, blank=True)
     giver_email = models.EmailField(_("email"), blank=True)
     language = models.CharField(max_length=5, default="es")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
     paid = models.BooleanField(default=False)
     amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal(0))
     disputed = models.BooleanField(default=False)
     stripe_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     stripe_payment_intent = models.CharField(max_length=255, blank=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     paid_at = models.DateTimeField(null=True, blank=True)
     receipt_sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -99,16 +122,25 @@ class Grant(models.Model):
         GRANTED = "granted", _("Granted")
         DISBURSED = "disbursed", _("Disbursed")
 
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="grants")
-    venture = models.ForeignKey("ventures.Venture", on_delete=models.PROTECT, related_name="grants")
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="grants", verbose_name=_("fund")
+    )
+    venture = models.ForeignKey(
+        "ventures.Venture",
+        on_delete=models.PROTECT,
+        related_name="grants",
+        verbose_name=_("venture"),
+    )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     purpose = models.CharField(_("purpose"), max_length=300)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.GRANTED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.GRANTED
+    )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    granted_at = models.DateTimeField(auto_now_add=True)
-    disbursed_at = models.DateTimeField(null=True, blank=True)
+    granted_at = models.DateTimeField(auto_now_add=True, verbose_name=_("awarded on"))
+    disbursed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("disbursed on"))
     disbursed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -143,22 +175,30 @@ class FundEntry(models.Model):
         CONTRIBUTION = "contribution", _("Institutional contribution")
         GRANT = "grant", _("Grant")
 
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="entries")
-    kind = models.CharField(max_length=14, choices=Kind.choices)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    source = models.CharField(max_length=255, unique=True)
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="entries", verbose_name=_("fund")
+    )
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, verbose_name=_("amount"))
+    source = models.CharField(max_length=255, unique=True, verbose_name=_("source"))
     donation = models.ForeignKey(
         Donation, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
     grant = models.ForeignKey(
         Grant, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
-    funder = models.ForeignKey("programmes.Funder", on_delete=models.PROTECT, null=True, blank=True)
+    funder = models.ForeignKey(
+        "programmes.Funder",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("funder"),
+    )
     note = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         verbose_name = _("fund ledger entry")
@@ -181,13 +221,15 @@ class FundEntry(models.Model):
 class StripeEvent(models.Model):
     """Every Stripe event id once, stored in the same transaction as its effect."""
 
-    event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=100)
-    received_at = models.DateTimeField(auto_now_add=True)
+    event_id = models.CharField(max_length=255, unique=True, verbose_name=_("event id"))
+    type = models.CharField(_("event type"), max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True, verbose_name=_("received"))
     payload = models.JSONField()
 
     class Meta:
         ordering = ["-received_at"]
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"

@@ -22,11 +22,15 @@ def send_donation_receipt(donation_id: int) -> None:
         language=donation.language,
     )
     with translation.override(donation.language):
-        subject = _("Thank you for your gift to %(fund)s") % {"fund": donation.fund.title}
+        subject = _("Thank you for your gift to %(fund)s") % {"fund": donation.fund.localized_title}
         body = _(
             "Thank you. Your donation of %(amount)s %(currency)s to %(fund)s was received. "
             "Your receipt is attached."
-        ) % {"amount": donation.amount, "currency": donation.currency, "fund": donation.fund.title}
+        ) % {
+            "amount": donation.amount,
+            "currency": donation.currency,
+            "fund": donation.fund.localized_title,
+        }
     message = EmailMessage(subject, body, to=[donation.giver_email])
     message.attach(f"receipt-{donation.public_id}.pdf", pdf, "application/pdf")
     message.send()
