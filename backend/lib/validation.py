@@ -36,6 +36,15 @@ def parse_date(text: str | None) -> dt.date | None:
     raise ValueError(date_message(text))
 
 
+def _date_error(err: dict[str, Any]) -> str:
+    # The API drops the input from its errors; pydantic's reason still tells a day or month
+    # outside the calendar ("day value is outside expected range") from a wrong shape.
+    reason = str((err.get("ctx") or {}).get("error", ""))
+    if "outside expected range" in reason:
+        return _("This date does not exist: check the day and the month.")
+    return date_message(err.get("input"))
+
+
 def _message(err: dict[str, Any]) -> str:
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
@@ -61,8 +70,8 @@ def _message(err: dict[str, Any]) -> str:
         "greater_than_equal": lambda: _("Enter a value of at least %(v)s.") % {"v": ctx.get("ge")},
         "less_than": lambda: _("Enter a value less than %(v)s.") % {"v": ctx.get("lt")},
         "less_than_equal": lambda: _("Enter a value of at most %(v)s.") % {"v": ctx.get("le")},
-        "date_from_datetime_parsing": lambda: date_message(err.get("input")),
-        "date_parsing": lambda: date_message(err.get("input")),
+        "date_from_datetime_parsing": lambda: _date_error(err),
+        "date_parsing": lambda: _date_error(err),
         "date_type": lambda: _("Enter a date as YYYY-MM-DD."),
         "datetime_parsing": lambda: _("Enter a date and time in ISO 8601 format."),
         "bool_parsing": lambda: _("Enter true or false."),
