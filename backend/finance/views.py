@@ -20,7 +20,7 @@ from backend.lib.validation import parse_date
 from backend.programmes import access
 
 from . import selectors, services
-from .models import Lesson, LessonProgress
+from .models import AttemptKind, Lesson, LessonProgress
 from .schemas import GoalOut
 
 FREQUENCIES = [
@@ -146,6 +146,65 @@ def lesson_page(request: HttpRequest, lesson_id: int) -> HttpResponse:
         "learner": access.finance_learner(user),
     }
     return render(request, "finance/lesson.html", context)
+
+
+KNOWLEDGE_TESTS = {
+    AttemptKind.PRE: gettext_lazy("Before the lessons: what do you know?"),
+    AttemptKind.POST: gettext_lazy("After the lessons: what have you learned?"),
+}
+
+
+@login_required
+def knowledge_test(request: HttpRequest, kind: str) -> HttpResponse:
+    """The module's pre-test or post-test, each taken once, marked by the same service as the
+    API's, so a test taken on the phone and one taken here are one and the same."""
+    if kind not in KNOWLEDGE_TESTS:
+        raise Http404
+    user = request_user(request)
+    if not access.finance_learner(user):
+        raise Http404
+    module = selectors.get_module(selectors.CORE_MODULE)
+    questions = selectors.knowledge_test_questions(module)
+    chosen: dict[int, int] = {}
+    error = ""
+    status = 200
+    if request.method == "POST":
+        chosen = _chosen(request, [q.pk for q in questions])
+        try:
+            attempt = services.take_knowledge_test(
+                user=user, module=module, kind=kind, answers=list(chosen.items())
+            )
+        except DomainError as exc:
+            error, status = str(exc.message), exc.status if 400 <= exc.status < 500 else 422
+        else:
+            messages.success(
+                request,
+                _("Your score: %(score)s of 100.") % {"score": attempt.score},
+            )
+            return redirect("finance_lessons")
+    progress = selectors.learner_progress(user, module)
+    language = _language()
+    context = {
+        "kind": kind,
+        "title": KNOWLEDGE_TESTS[kind],
+        "taken_score": progress[f"{kind}_test_score"],
+        "needs_pre": kind == AttemptKind.POST and progress["pre_test_score"] is None,
+        "questions": [
+            selectors.question_dict(q, language, reveal=False) | {"chosen": chosen.get(q.pk)}
+            for q in questions
+        ],
+        "error": error,
+    }
+    return render(request, "finance/knowledge_test.html", context, status=status)
+
+
+def _chosen(request: HttpRequest, question_ids: list[int]) -> dict[int, int]:
+    answers = {}
+    for question_id in question_ids:
+        value = request.POST.get(f"q{question_id}", "")
+        if value.isdigit():
+            answers[question_id] = int(value)
+    return answers
 
 
 def _posted_answers(request: HttpRequest, lesson: Lesson) -> list[tuple[int, int]]:
