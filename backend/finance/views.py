@@ -148,7 +148,7 @@ def lesson_page(request: HttpRequest, lesson_id: int) -> HttpResponse:
     return render(request, "finance/lesson.html", context)
 
 
-KNOWLEDGE_TESTS = {
+KNOWLEDGE_TESTS: dict[str, Any] = {
     AttemptKind.PRE: gettext_lazy("Before the lessons: what do you know?"),
     AttemptKind.POST: gettext_lazy("After the lessons: what have you learned?"),
 }

@@ -129,6 +129,11 @@ def format_percent_value(
     return format_percent(share, format=pattern, locale=locale_for(language, country))
 
 
+def currency_country(currency: str) -> str | None:
+    """The country whose way of writing figures goes with a currency in Spanish (PEN: Peru)."""
+    return _CURRENCY_HOME.get(currency)
+
+
 def format_percent_points(
     percent: Number | str | None,
     *,
