@@ -22,9 +22,10 @@ from django.utils import timezone
 
 from backend.accounts.models import ParticipantProfile, User
 from backend.finance import services as finance
+from backend.finance.content.load import install_core
 from backend.finance.fund import services as fund_services
 from backend.finance.fund.models import Fund
-from backend.finance.models import Lesson
+from backend.finance.models import Lesson, Module, QuizChoice, QuizQuestion
 from backend.outcomes import services as outcomes
 from backend.training import services as training
 from backend.ventures.models import Venture
@@ -92,6 +93,9 @@ def _long_names(world: World) -> None:
 
 def _portal_data(world: World) -> None:
     """Something on every page: a cohort, a fund with a grant, a savings goal, a report."""
+    # The lessons come from a data migration, which an earlier transactional test's flush
+    # removes; the loader is idempotent.
+    install_core(Module, Lesson, QuizQuestion, QuizChoice)
     cohort = make_cohort(world, make_course())
     add_sessions(cohort, 3)
     training.enroll(actor=world.manager, cohort=cohort, participant_id=world.participant_a.pk)
