@@ -1,5 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from backend.accounts.headless import RequestLoginCodeView, ResetPasswordView, SessionsView
@@ -10,7 +12,15 @@ from backend.programmes import views as programme_views
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Impulsa"
 
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: with hashed static names the manifest exists only after collectstatic.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages that name no icon (PDFs, JSON).
+    path("favicon.ico", favicon),
     path("api/v1/", api.urls),
     # Ahead of allauth's own routes: the same endpoints, refusing input that allauth would
     # crash on (backend/accounts/headless.py).

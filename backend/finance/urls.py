@@ -8,6 +8,11 @@ urlpatterns = [
     path("finance/lessons/<int:lesson_id>/", views.lesson_page, name="finance_lesson"),
     path("finance/savings/", views.savings, name="finance_savings"),
     path(
+        "finance/knowledge-test/<str:kind>/",
+        views.knowledge_test,
+        name="finance_knowledge_test",
+    ),
+    path(
         "programmes/<int:programme_id>/finance/",
         views.literacy_summary,
         name="finance_literacy_summary",

@@ -1,6 +1,5 @@
 """Portal pages of the finance app. The credit-cost tool is public: no sign-in needed."""
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -15,13 +14,13 @@ from django.utils.translation import gettext_lazy
 from backend.accounts.http import request_user
 from backend.accounts.models import User
 from backend.lib.errors import DomainError
-from backend.lib.formats import country_name
+from backend.lib.formats import country_name, parse_local_amount
 from backend.lib.geography import COUNTRIES
-from backend.lib.money import minor_units
+from backend.lib.validation import parse_date
 from backend.programmes import access
 
 from . import selectors, services
-from .models import Lesson, LessonProgress
+from .models import AttemptKind, Lesson, LessonProgress
 from .schemas import GoalOut
 
 FREQUENCIES = [
@@ -68,8 +67,8 @@ def _compute(values: dict[str, str]) -> tuple[dict[str, Any] | None, dict[str, s
     try:
         result = services.credit_cost(
             country=values["country"],
-            amount_received=_number(values["amount_received"], values["country"]),
-            repayment=_number(values["repayment"], values["country"]),
+            amount_received=_number(values, "amount_received"),
+            repayment=_number(values, "repayment"),
             payments=payments,
             frequency=values["frequency"],
         )
@@ -79,13 +78,12 @@ def _compute(values: dict[str, str]) -> tuple[dict[str, Any] | None, dict[str, s
     return result, {}
 
 
-def _number(text: str, country: str) -> str:
-    """Drops thousands separators people type: "500.000" is half a million pesos, not 500."""
-    cleaned = text.replace(",", "").replace(" ", "")
-    currency = COUNTRIES[country].currency if country in COUNTRIES else None
-    if currency and minor_units(currency) == 0:
-        cleaned = cleaned.replace(".", "")
-    return cleaned
+def _number(values: dict[str, str], field: str) -> object:
+    """Reads an amount the local way: "500.000" is half a million pesos, not 500."""
+    country = COUNTRIES.get(values["country"])
+    if country is None:
+        return values[field]  # the service says the country is unknown
+    return parse_local_amount(values[field], country.currency, field=field)
 
 
 # --- participants' pages ------------------------------------------------------------------
@@ -152,6 +150,65 @@ def lesson_page(request: HttpRequest, lesson_id: int) -> HttpResponse:
     return render(request, "finance/lesson.html", context)
 
 
+KNOWLEDGE_TESTS: dict[str, Any] = {
+    AttemptKind.PRE: gettext_lazy("Before the lessons: what do you know?"),
+    AttemptKind.POST: gettext_lazy("After the lessons: what have you learned?"),
+}
+
+
+@login_required
+def knowledge_test(request: HttpRequest, kind: str) -> HttpResponse:
+    """The module's pre-test or post-test, each taken once, marked by the same service as the
+    API's, so a test taken on the phone and one taken here are one and the same."""
+    if kind not in KNOWLEDGE_TESTS:
+        raise Http404
+    user = request_user(request)
+    if not access.finance_learner(user):
+        raise Http404
+    module = selectors.get_module(selectors.CORE_MODULE)
+    questions = selectors.knowledge_test_questions(module)
+    chosen: dict[int, int] = {}
+    error = ""
+    status = 200
+    if request.method == "POST":
+        chosen = _chosen(request, [q.pk for q in questions])
+        try:
+            attempt = services.take_knowledge_test(
+                user=user, module=module, kind=kind, answers=list(chosen.items())
+            )
+        except DomainError as exc:
+            error, status = str(exc.message), exc.status if 400 <= exc.status < 500 else 422
+        else:
+            messages.success(
+                request,
+                _("Your score: %(score)s of 100.") % {"score": attempt.score},
+            )
+            return redirect("finance_lessons")
+    progress = selectors.learner_progress(user, module)
+    language = _language()
+    context = {
+        "kind": kind,
+        "title": KNOWLEDGE_TESTS[kind],
+        "taken_score": progress[f"{kind}_test_score"],
+        "needs_pre": kind == AttemptKind.POST and progress["pre_test_score"] is None,
+        "questions": [
+            selectors.question_dict(q, language, reveal=False) | {"chosen": chosen.get(q.pk)}
+            for q in questions
+        ],
+        "error": error,
+    }
+    return render(request, "finance/knowledge_test.html", context, status=status)
+
+
+def _chosen(request: HttpRequest, question_ids: list[int]) -> dict[int, int]:
+    answers = {}
+    for question_id in question_ids:
+        value = request.POST.get(f"q{question_id}", "")
+        if value.isdigit():
+            answers[question_id] = int(value)
+    return answers
+
+
 def _posted_answers(request: HttpRequest, lesson: Lesson) -> list[tuple[int, int]]:
     answers = []
     for question in lesson.questions.all():
@@ -167,13 +224,14 @@ def _posted_answers(request: HttpRequest, lesson: Lesson) -> list[tuple[int, int
 def savings(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         try:
             _post_savings(request, user)
             return redirect("finance_savings")
         except DomainError as exc:
             errors[(exc.field or "form").rsplit(".", 1)[-1]] = str(exc.message)
-            messages.error(request, str(exc.message))
+            status = exc.status if 400 <= exc.status < 500 else 422
     goals = selectors.goals_with_balance(access.savings_goals_visible_to(user)).order_by(
         "-created_at", "-id"
     )
@@ -182,8 +240,10 @@ def savings(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "learner": access.finance_learner(user),
         "form": request.POST if request.method == "POST" else {},
+        # The goal whose deposit or withdrawal was refused: its box keeps the amount typed.
+        "posted_goal": request.POST.get("goal", "") if errors else "",
     }
-    return render(request, "finance/savings.html", context)
+    return render(request, "finance/savings.html", context, status=status)
 
 
 def _post_savings(request: HttpRequest, user: User) -> None:
@@ -195,20 +255,23 @@ def _post_savings(request: HttpRequest, user: User) -> None:
         services.record_movement(
             goal=goal,
             kind=request.POST.get("kind", ""),
-            amount=request.POST.get("amount", "").replace(",", "."),
+            amount=parse_local_amount(request.POST.get("amount", "")[:40], goal.currency),
             note=request.POST.get("note", "")[:200],
         )
         messages.success(request, _("Saved."))
         return
-    date_text = request.POST.get("target_date", "")
     try:
-        target_date = dt.date.fromisoformat(date_text) if date_text else None
+        target_date = parse_date(request.POST.get("target_date", "")[:40])
     except ValueError as exc:
-        raise DomainError(_("Enter a date as YYYY-MM-DD."), field="target_date") from exc
+        raise DomainError(str(exc), field="target_date", status=422) from exc
+    programme = access.participant_programmes(user).order_by("pk").first()
+    amount: object = request.POST.get("target_amount", "")[:40]
+    if programme is not None:  # otherwise the service says why no goal can be made
+        amount = parse_local_amount(amount, programme.currency, field="target_amount")
     services.create_goal(
         user=user,
         name=request.POST.get("name", "")[:120],
-        target_amount=request.POST.get("target_amount", "").replace(",", "."),
+        target_amount=amount,
         target_date=target_date,
     )
     messages.success(request, _("Your savings goal is ready."))

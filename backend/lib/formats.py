@@ -100,7 +100,10 @@ def format_number(
     """A count or measure with the locale's separators; `decimals` fixes the decimals shown."""
     if value is None or value == "":
         return missing
-    number = Decimal(str(value))
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:  # already a text, such as a withheld "<5"
+        return str(value)
     locale = locale_for(language, country)
     if decimals is None:
         return format_decimal(number, locale=locale, decimal_quantization=False)
@@ -124,6 +127,35 @@ def format_percent_value(
     share = Decimal(str(fraction)).quantize(Decimal(1).scaleb(-decimals - 2), ROUND_HALF_UP)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
     return format_percent(share, format=pattern, locale=locale_for(language, country))
+
+
+def currency_country(currency: str) -> str | None:
+    """The country whose way of writing figures goes with a currency in Spanish (PEN: Peru)."""
+    return _CURRENCY_HOME.get(currency)
+
+
+def format_percent_points(
+    percent: Number | str | None,
+    *,
+    decimals: int | None = None,
+    language: str | None = None,
+    country: str | None = None,
+    missing: str = "",
+) -> str:
+    """A value already in percent ("67905.73") written for the reader ("67.905,73 %").
+
+    Without `decimals`, as many decimals as the value carries, so a rate computed to four
+    places keeps them.
+    """
+    if percent is None or percent == "":
+        return missing
+    value = Decimal(str(percent))
+    if decimals is None:
+        exponent = value.as_tuple().exponent
+        decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    return format_percent_value(
+        value / 100, decimals=decimals, language=language, country=country, missing=missing
+    )
 
 
 # --- reading what people type ---------------------------------------------------------------

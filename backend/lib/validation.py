@@ -1,5 +1,7 @@
 """Turns pydantic's validation errors into messages a person can read, in their language."""
 
+import datetime as dt
+import re
 from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
@@ -9,6 +11,38 @@ from pydantic import Field
 # one would be refused by the database driver instead of simply matching nothing).
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def date_message(text: object) -> str:
+    """Why a typed date was refused: written right but not on the calendar, or written wrong."""
+    if isinstance(text, str) and _DATE_SHAPE.fullmatch(text.strip()):
+        return _("This date does not exist: check the day and the month.")
+    return _("Enter a date as YYYY-MM-DD.")
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """A date typed in a form (empty is None), or a ValueError carrying a readable message."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if _DATE_SHAPE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(date_message(text))
+
+
+def _date_error(err: dict[str, Any]) -> str:
+    # The API drops the input from its errors; pydantic's reason still tells a day or month
+    # outside the calendar ("day value is outside expected range") from a wrong shape.
+    reason = str((err.get("ctx") or {}).get("error", ""))
+    if "outside expected range" in reason:
+        return _("This date does not exist: check the day and the month.")
+    return date_message(err.get("input"))
 
 
 def _message(err: dict[str, Any]) -> str:
@@ -36,8 +70,8 @@ def _message(err: dict[str, Any]) -> str:
         "greater_than_equal": lambda: _("Enter a value of at least %(v)s.") % {"v": ctx.get("ge")},
         "less_than": lambda: _("Enter a value less than %(v)s.") % {"v": ctx.get("lt")},
         "less_than_equal": lambda: _("Enter a value of at most %(v)s.") % {"v": ctx.get("le")},
-        "date_from_datetime_parsing": lambda: _("Enter a date as YYYY-MM-DD."),
-        "date_parsing": lambda: _("Enter a date as YYYY-MM-DD."),
+        "date_from_datetime_parsing": lambda: _date_error(err),
+        "date_parsing": lambda: _date_error(err),
         "date_type": lambda: _("Enter a date as YYYY-MM-DD."),
         "datetime_parsing": lambda: _("Enter a date and time in ISO 8601 format."),
         "bool_parsing": lambda: _("Enter true or false."),

@@ -10,6 +10,7 @@ from backend.lib.pdf import render_pdf
 
 from .charts import bar_chart_svg
 from .definitions import DEFINITIONS, DIMENSION_NAMES, HXL, NAMES, label
+from .present import cell_text, detail_rows, total_text
 
 
 def rows(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -78,9 +79,10 @@ def to_xlsx(data: dict[str, Any], language: str) -> bytes:
             by_key = {(c["row"], c["col"]): c for c in ind["table"]["cells"]}
             for r in ind["table"]["rows"]:
                 sheet.append([label(r), *[_xlsx_value(by_key[(r, c)]) for c in cols]])
-            for key, value in ind["details"].items():
+            if ind["details"]:
                 sheet.append([])
-                sheet.append([key, str(value)])
+            for key, text in detail_rows(ind["details"]):
+                sheet.append([key, text])
             if data["suppressed"]:
                 sheet.append([])
                 sheet.append([_suppression_note(data["k"])])
@@ -120,11 +122,13 @@ def to_pdf(data: dict[str, Any], language: str) -> bytes:
                     "grid": [
                         {
                             "label": label(r),
-                            "cells": [by_key[(r, c)]["display"] for c in ind["table"]["cols"]],
+                            "cells": [cell_text(by_key[(r, c)]) for c in ind["table"]["cols"]],
                         }
                         for r in ind["table"]["rows"]
                     ],
                     "col_labels": [label(c) for c in ind["table"]["cols"]],
+                    "total_text": total_text(ind["table"]["total"], data["k"]),
+                    "detail_rows": detail_rows(ind["details"]),
                 }
             )
         note = _suppression_note(data["k"]) if data["suppressed"] else ""

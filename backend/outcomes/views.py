@@ -12,19 +12,58 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.http import request_user
 from backend.lib.errors import DomainError
+from backend.lib.validation import parse_date
 from backend.programmes import access
 
 from . import exports, iati, services
 from .charts import bar_chart_svg
 from .definitions import DEFINITIONS, DIMENSION_NAMES, NAMES, label
 from .params import DIMENSIONS, M2Params, default_dates
+from .present import cell_text, detail_rows, total_text
+
+DATE_FIELDS = (
+    "period_start",
+    "period_end",
+    "baseline_start",
+    "baseline_end",
+    "followup_start",
+    "followup_end",
+)
+# Where a service error about a part of the request is shown on the form.
+ERROR_FIELDS = {"programme_ids": "programme_ids", "period_end": "period_end", "m2": "m2"}
 
 
-def _date(value: str | None, default: dt.date) -> dt.date:
+def _form_dates(
+    post: Any, defaults: dict[str, dt.date]
+) -> tuple[dict[str, dt.date], dict[str, str]]:
+    dates, errors = {}, {}
+    for key in DATE_FIELDS:
+        try:
+            dates[key] = parse_date(post.get(key, "")[:40]) or defaults[key]
+        except ValueError as exc:
+            errors[key] = str(exc)
+    return dates, errors
+
+
+def _tolerance(text: str) -> Decimal:
+    """The share by which sales may move and still count as maintained: 0.05, or "0,05"."""
+    raw = text.strip().replace(",", ".") or "0.05"
     try:
-        return dt.date.fromisoformat(value) if value else default
-    except ValueError as exc:
-        raise DomainError(str(exc)) from exc
+        value = Decimal(raw)
+    except InvalidOperation as exc:
+        raise ValueError(
+            _("Enter the tolerance as a share between 0 and 0.5, such as 0.05.")
+        ) from exc
+    if not value.is_finite() or not Decimal(0) <= value <= Decimal("0.5"):
+        raise ValueError(_("Enter the tolerance as a share between 0 and 0.5, such as 0.05."))
+    return value
+
+
+def _min_weeks(text: str) -> int:
+    value = text.strip() or "4"
+    if not value.isdigit() or not 1 <= int(value) <= 52:
+        raise ValueError(_("Enter a whole number of weeks from 1 to 52."))
+    return int(value)
 
 
 def _defaults() -> dict[str, dt.date]:
@@ -38,42 +77,76 @@ def reports_home(request: HttpRequest) -> HttpResponse:
     if not programmes:
         raise Http404
     defaults = _defaults()
-    error = ""
+    errors: dict[str, str] = {}
     if request.method == "POST":
-        try:
-            dates = {k: _date(request.POST.get(k), v) for k, v in defaults.items()}
+        post = request.POST
+        dates, errors = _form_dates(post, defaults)
+        numbers: dict[str, Any] = {}
+        for key, read in (("tolerance", _tolerance), ("min_weeks", _min_weeks)):
             try:
-                tolerance = Decimal(request.POST.get("tolerance") or "0.05")
-            except InvalidOperation as exc:
-                raise DomainError("tolerance") from exc
-            m2 = M2Params(
-                design="training" if request.POST.get("design") == "training" else "calendar",
-                baseline_start=dates["baseline_start"], baseline_end=dates["baseline_end"],
-                followup_start=dates["followup_start"], followup_end=dates["followup_end"],
-                min_weeks=int(request.POST.get("min_weeks") or 4), tolerance=tolerance,
-            )  # fmt: skip
-            params = services.check_params(
-                programme_ids=[
-                    int(p) for p in request.POST.getlist("programme_ids") if p.isdigit()
-                ],
-                period_start=dates["period_start"],
-                period_end=dates["period_end"],
-                breakdown=[d for d in (request.POST.get("dim1"), request.POST.get("dim2")) if d],
-                m2=m2,
-            )
-            snapshot = services.request_report(user=user, params=params)
-            return redirect("report_detail", snapshot_id=snapshot.pk)
-        except (DomainError, ValueError) as exc:
-            error = str(getattr(exc, "message", exc))
+                numbers[key] = read(post.get(key, "")[:20])
+            except ValueError as exc:
+                errors[key] = str(exc)
+        if not errors:
+            try:
+                snapshot = _request_report(user, post, dates, numbers)
+                return redirect("report_detail", snapshot_id=snapshot.pk)
+            except DomainError as exc:
+                where = ERROR_FIELDS.get((exc.field or "").rsplit(".", 1)[-1], "form")
+                errors[where] = str(exc.message)
     context = {
         "programmes": programmes,
         "defaults": defaults,
         "dimensions": [(d, DIMENSION_NAMES[d]) for d in DIMENSIONS],
         "snapshots": services.ReportSnapshot.objects.filter(requested_by=user)[:20],
-        "error": error,
+        "errors": errors,
+        "form": _form_values(request, defaults),
         "may_export_iati": access.managed_programmes(user).exists(),
     }
-    return render(request, "outcomes/reports.html", context, status=422 if error else 200)
+    return render(request, "outcomes/reports.html", context, status=422 if errors else 200)
+
+
+def _request_report(
+    user: Any, post: Any, dates: dict[str, dt.date], numbers: dict[str, Any]
+) -> Any:
+    m2 = M2Params(
+        design="training" if post.get("design") == "training" else "calendar",
+        baseline_start=dates["baseline_start"], baseline_end=dates["baseline_end"],
+        followup_start=dates["followup_start"], followup_end=dates["followup_end"],
+        min_weeks=numbers["min_weeks"], tolerance=numbers["tolerance"],
+    )  # fmt: skip
+    params = services.check_params(
+        programme_ids=[int(p) for p in post.getlist("programme_ids") if p.isdigit()],
+        period_start=dates["period_start"],
+        period_end=dates["period_end"],
+        breakdown=[d for d in (post.get("dim1"), post.get("dim2")) if d],
+        m2=m2,
+    )
+    return services.request_report(user=user, params=params)
+
+
+def _form_values(request: HttpRequest, defaults: dict[str, dt.date]) -> dict[str, Any]:
+    """What the form shows: what was typed after a refused request, else the defaults."""
+    if request.method != "POST":
+        values: dict[str, Any] = {k: v.isoformat() for k, v in defaults.items()}
+        return values | {
+            "programme_ids": None,
+            "design": "calendar",
+            "min_weeks": "4",
+            "tolerance": "0.05",
+            "dim1": "",
+            "dim2": "",
+        }
+    post = request.POST
+    values = {k: post.get(k, "")[:40] for k in DATE_FIELDS}
+    return values | {
+        "programme_ids": [p for p in post.getlist("programme_ids") if p.isdigit()],
+        "design": "training" if post.get("design") == "training" else "calendar",
+        "min_weeks": post.get("min_weeks", "")[:20],
+        "tolerance": post.get("tolerance", "")[:20],
+        "dim1": post.get("dim1", "")[:40],
+        "dim2": post.get("dim2", "")[:40],
+    }
 
 
 def _view_model(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -94,10 +167,12 @@ def _view_model(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "grid": [
                     {
                         "label": label(r),
-                        "cells": [by_key[(r, c)]["display"] for c in ind["table"]["cols"]],
+                        "cells": [cell_text(by_key[(r, c)]) for c in ind["table"]["cols"]],
                     }
                     for r in ind["table"]["rows"]
                 ],
+                "total_text": total_text(ind["table"]["total"], data["k"]),
+                "detail_rows": detail_rows(ind["details"]),
             }
         )
     return out

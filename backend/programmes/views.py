@@ -28,6 +28,10 @@ def home(request: HttpRequest) -> HttpResponse:
         else [m.programme for m in memberships if m.role == Role.MANAGER],
         "funded": list(access.donor_programmes(user).select_related("organisation")),
         "funders": [seat.funder for seat in user.donor_seats.select_related("funder")],
+        # People are greeted by the name they gave, never by an email address or phone.
+        "display_name": ParticipantProfile.objects.filter(user=user)
+        .values_list("display_name", flat=True)
+        .first(),
     }
     return render(request, "home.html", context)
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from backend.accounts.audit import audit
@@ -130,7 +131,11 @@ def scores(request: HttpRequest, cohort_id: int) -> HttpResponse:
             except DomainError as exc:
                 name = services.person_name(e.participant)
                 messages.error(request, f"{name}: {exc.message}")
-        messages.success(request, _("Scores saved for %(n)s people.") % {"n": saved})
+        messages.success(
+            request,
+            ngettext("Scores saved for %(n)s person.", "Scores saved for %(n)s people.", saved)
+            % {"n": saved},
+        )
         return redirect("training_scores", cohort_id=cohort.pk)
     audit(request_user(request), "training.scores", obj=cohort)
     return render(request, "training/scores.html", {"cohort": cohort, "rows": rows})
@@ -159,10 +164,20 @@ def issue_certificate(request: HttpRequest, enrollment_id: int) -> HttpResponse:
 def issue_cohort_certificates(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort(request, cohort_id)
     n = tasks.queue_cohort_certificates(actor=request_user(request), cohort=cohort)
-    messages.success(
-        request,
-        _("%(n)s certificates are being issued. Reload this page in a moment.") % {"n": n},
-    )
+    if n == 0:
+        messages.info(
+            request, _("No certificate is due: everyone who has completed already has one.")
+        )
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s certificate is being issued. Reload this page in a moment.",
+                "%(n)s certificates are being issued. Reload this page in a moment.",
+                n,
+            )
+            % {"n": n},
+        )
     return redirect("training_cohort", cohort_id=cohort.pk)
 
 

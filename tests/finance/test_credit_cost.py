@@ -195,8 +195,8 @@ def test_the_web_page_works_without_signing_in(db: object) -> None:
     )  # fmt: skip
     text = result.content.decode()
     assert result.status_code == 200
-    assert "23918" in text
-    assert "100000 COP" in text
+    assert "23.918" in text  # the rate, written the Spanish way
+    assert "$100.000" in text
 
 
 def test_the_web_page_explains_bad_input_next_to_the_field(db: object) -> None:

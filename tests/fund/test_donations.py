@@ -55,7 +55,7 @@ def test_amount_out_of_bounds_is_refused_before_stripe(fund: Fund, stripe_keys: 
         )
         too_precise = Client().post("/fund/fondo-a/", {"custom_amount": "10.555"})
     assert resp.status_code == 422
-    assert "Give between 5.00 and 5000.00 PEN." in resp.content.decode()
+    assert "Give between PEN5.00 and PEN5,000.00." in resp.content.decode()
     assert too_precise.status_code == 422
     assert http.calls == []
     assert not Donation.objects.exists()

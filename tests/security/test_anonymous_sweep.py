@@ -9,12 +9,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Public on purpose: sign-in and sign-up, health, the privacy notice, verification pages, the
-# credit-cost tool, the fund pages and Stripe's webhook, the API docs, static files.
+# credit-cost tool, the fund pages and Stripe's webhook, the API docs, static files and the
+# site icon.
 PUBLIC = [
     r"^accounts/",
     r"^_allauth/",
     r"^i18n/",
     r"^static/",
+    r"^favicon\.ico$",
     r"^api/v1/$",  # the API root serves nothing (404)
     r"^api/v1/health$",
     r"^api/v1/consent/notice$",

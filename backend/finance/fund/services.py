@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from backend.accounts.audit import audit
 from backend.accounts.models import User
 from backend.lib.errors import Conflict, DomainError
+from backend.lib.formats import format_money
 from backend.lib.money import parse_amount, quantize
 from backend.programmes.models import Funder
 
@@ -109,8 +110,11 @@ def start_donation(
     value = parse_amount(amount, fund.currency, field="amount")
     if not fund.min_donation <= value <= fund.max_donation:
         raise DomainError(
-            _("Give between %(min)s and %(max)s %(currency)s.")
-            % {"min": fund.min_donation, "max": fund.max_donation, "currency": fund.currency},
+            _("Give between %(min)s and %(max)s.")
+            % {
+                "min": format_money(fund.min_donation, fund.currency),
+                "max": format_money(fund.max_donation, fund.currency),
+            },
             field="amount",
             status=422,
         )

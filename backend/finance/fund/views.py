@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.lib.errors import DomainError
+from backend.lib.formats import parse_local_amount
 from backend.programmes import access
 
 from . import gateway, services
@@ -34,9 +35,10 @@ def fund_page(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not context["online_giving"]:
             raise Http404
-        amount = request.POST.get("custom_amount") or request.POST.get("amount", "")
+        typed = request.POST.get("custom_amount") or request.POST.get("amount", "")
         base = request.build_absolute_uri(reverse("fund_page", args=[fund.slug]))
         try:
+            amount = parse_local_amount(typed[:40], fund.currency)
             _donation, url = services.start_donation(
                 fund=fund,
                 amount=amount,
@@ -102,7 +104,7 @@ def programme_fund(request: HttpRequest, programme_id: int) -> HttpResponse:
             services.grant_to_venture(
                 fund=fund,
                 venture=venture,
-                amount=request.POST.get("amount", ""),
+                amount=parse_local_amount(request.POST.get("amount", "")[:40], fund.currency),
                 purpose=request.POST.get("purpose", ""),
                 actor=user,
             )

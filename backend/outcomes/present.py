@@ -1,0 +1,96 @@
+"""Report figures written for people: counts, money and means in the reader's language.
+
+The stored snapshot keeps plain values (the API and the CSV value column read those); the
+pages, the PDF and the spreadsheet's notes write them through `backend.lib.formats`.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from backend.lib.formats import format_money, format_number
+
+from .definitions import label
+
+# Detail keys and how people read them; money keys are written in the currency they sit under.
+DETAIL_NAMES = {
+    "classes": _("Ventures by sales change"),
+    "eligible": _("Ventures with enough data"),
+    "gain_n": _("People with both tests"),
+    "mean_gain": _("Mean knowledge gain (points)"),
+    "by_currency": "",
+    "sales": _("Sales"),
+    "digital": _("Digital sales"),
+    "ventures": _("Ventures"),
+    "contributions": "",
+    "count": _("Ventures contributing"),
+    "top2": _("Two largest contributions"),
+    "net_saved": _("Net saved"),
+    "savers": _("People saving"),
+}
+MONEY_KEYS = {"sales", "digital", "top2", "net_saved"}
+
+
+def cell_text(cell: dict[str, Any]) -> str:
+    """A table cell: "<5" where withheld, else the count with the language's separators."""
+    if cell["value"] is None:
+        return str(cell["display"])
+    return format_number(cell["value"])
+
+
+def total_text(total: Any, k: int) -> str:
+    return f"<{k}" if total is None else format_number(total)
+
+
+def detail_rows(details: dict[str, Any]) -> list[tuple[str, str]]:
+    """Nested details flattened into (label, text) rows, money in its currency."""
+    rows: list[tuple[str, str]] = []
+    _flatten(details, [], None, rows)
+    return rows
+
+
+def _flatten(
+    value: Any, path: list[str], currency: str | None, rows: list[tuple[str, str]]
+) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if path and path[-1] == "by_currency":
+                _flatten(inner, [*path, key], str(key), rows)
+            else:
+                _flatten(inner, [*path, str(key)], currency, rows)
+        return
+    key = path[-1] if path else ""
+    text = _value_text(value, money=currency if key in MONEY_KEYS else None)
+    rows.append((_path_label(path), text))
+
+
+def _value_text(value: Any, *, money: str | None) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_value_text(v, money=money) for v in value) or "—"
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        return str(value)
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    if money:
+        return format_money(number, money)
+    return format_number(number, decimals=None if number == number.to_integral() else 1)
+
+
+def _path_label(path: list[str]) -> str:
+    parts = []
+    for i, key in enumerate(path):
+        if i and path[i - 1] == "by_currency":
+            parts.append(key)  # the currency code itself
+            continue
+        name = DETAIL_NAMES.get(key)
+        if name == "":
+            continue
+        parts.append(str(name) if name is not None else label(key))
+    return " · ".join(parts)
