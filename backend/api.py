@@ -255,6 +255,7 @@ def _mount_routers() -> None:
     from backend.programmes.invitations_api import router as invitations_router
     from backend.sync.api import router as sync_router
     from backend.training.api import router as training_router
+    from backend.training.credential_api import router as credentials_router
     from backend.ventures.api import router as ventures_router
 
     api.add_router("/", core_router)
@@ -264,6 +265,7 @@ def _mount_routers() -> None:
     # Each domain router names its own paths (/ventures/..., /cohorts/..., /finance/...).
     api.add_router("/", ventures_router)
     api.add_router("/", training_router)
+    api.add_router("/", credentials_router)
     api.add_router("/", finance_router)
     api.add_router("/", fund_router)
     api.add_router("/", sync_router)

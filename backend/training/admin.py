@@ -85,7 +85,7 @@ class IssuerKeyAdmin(admin.ModelAdmin):
     list_display = ["kid", "organisation", "created_at", "retired_at"]
     list_filter = ["organisation"]
     fields = ["kid", "organisation", "public_jwk", "created_at", "retired_at"]
-    readonly_fields = fields
+    readonly_fields = ["kid", "organisation", "public_jwk", "created_at", "retired_at"]
 
     def has_add_permission(self, request: Any) -> bool:
         return False  # keys are made by rotation (manage.py rotate_credential_keys)

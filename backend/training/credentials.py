@@ -22,6 +22,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+import segno
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -420,6 +421,12 @@ class Verdict:
         return str(messages[self.status])
 
 
+def decoded(token: str) -> dict[str, Any]:
+    """The credential document inside one of our own tokens (no check: for display)."""
+    document = _b64json(token.split(".")[1]).get("vc")
+    return document if isinstance(document, dict) else {}
+
+
 def find_token(text: str) -> str:
     """The first compact JWS in pasted text, a file or the JSON the API returns."""
     match = _TOKEN.search(text[: MAX_TOKEN_CHARS * 2])
@@ -480,3 +487,21 @@ def _is_revoked(document: dict[str, Any], key: IssuerKey) -> bool:
     if status_list is None or not 0 <= index < status_list.size:
         return True  # a signed credential always names its list: fail closed
     return bit_is_set(bytes(status_list.bits), index)
+
+
+# --- QR --------------------------------------------------------------------------------------
+
+
+def qr_text(credential: Credential) -> tuple[str, bool]:
+    """What the QR code carries: the whole signed credential when it fits in one code (so it
+    verifies offline), else the address of the verification page for this certificate."""
+    try:
+        segno.make(credential.token, error="l", mode="byte", micro=False)
+    except segno.DataOverflowError:
+        return f"{verify_page_url()}?c={credential.certificate.code}", False
+    return credential.token, True
+
+
+def qr_svg(credential: Credential) -> str:
+    text, _whole = qr_text(credential)
+    return str(segno.make(text, error="l", micro=False).svg_data_uri(scale=3, border=4))

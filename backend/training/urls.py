@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import views
+from . import credential_views, views
 
 urlpatterns: list[URLPattern] = [
     path("training/", views.cohorts, name="training_cohorts"),
@@ -28,4 +28,30 @@ urlpatterns: list[URLPattern] = [
     ),
     # The address printed in every certificate's QR code: keep it stable.
     path("verify/<str:code>", views.verify, name="training_verify"),
+]
+
+# Verifiable credentials (credential_views.py): the holder's page and file, the public check,
+# and the key set and status lists verifiers fetch. Keep these addresses stable too: they are
+# written inside signed credentials.
+urlpatterns += [
+    path(
+        "training/certificates/<int:certificate_id>/credential/",
+        credential_views.credential_page,
+        name="training_credential",
+    ),
+    path(
+        "training/certificates/<int:certificate_id>/credential.jwt",
+        credential_views.credential_file,
+        name="training_credential_file",
+    ),
+    path("credentials/verify/", credential_views.verify_page, name="credentials_verify"),
+    path(
+        "credentials/status/<int:list_id>", credential_views.status_list, name="credentials_status"
+    ),
+    path(
+        "credentials/issuers/<int:organisation_id>",
+        credential_views.issuer_profile,
+        name="credentials_issuer",
+    ),
+    path(".well-known/jwks.json", credential_views.jwks, name="credentials_jwks"),
 ]
