@@ -256,21 +256,15 @@ def _achievement(certificate: Certificate) -> dict[str, Any]:
         "achievementType": "Course",
         "humanCode": str(facts.get("course_code", "")),
         "name": str(facts.get("course_title", "")),
-        "description": str(cohort.course.description_for(certificate.language))
-        or str(facts.get("course_title", "")),
+        # Required by Open Badges; the course's own text would often not fit in one QR code.
+        "description": str(facts.get("course_title", "")),
         "criteria": {"narrative": narrative},
-        "fieldOfStudy": "Entrepreneurship",
         "tag": ["SIYB", stage] if stage else ["SIYB"],
-        "inLanguage": certificate.language,
         "creator": {
             "id": f"{settings.SITE_URL}/credentials/programmes/{programme.pk}",
             "type": ["Profile"],
             "name": str(facts.get("programme", programme.name)),
-            "parentOrg": {
-                "id": issuer_url(programme.organisation_id),
-                "type": ["Profile"],
-                "name": str(facts.get("organisation", "")),
-            },
+            "parentOrg": {"id": issuer_url(programme.organisation_id), "type": ["Profile"]},
         },
     }
 
