@@ -23,6 +23,10 @@ PUBLIC = [
     r"^api/v1/finance/credit-cost$",
     r"^verify/",
     r"^ventures/verify/",
+    # Verifiable credentials: the check, and the keys, issuers and status lists verifiers fetch.
+    r"^credentials/(verify/|status/|issuers/)",
+    r"^\.well-known/jwks\.json$",
+    r"^api/v1/credentials/verify$",
     r"^tools/credit-cost/$",
     r"^fund/",
     r"^webhooks/stripe/$",
