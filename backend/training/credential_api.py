@@ -34,6 +34,11 @@ class VerifyIn(StrictIn):
         max_length=credentials.MAX_TOKEN_CHARS * 2,
         description="A VC-JWT, or any text holding one (a file's content, a QR code's text)",
     )
+    name: str = Field(
+        "",
+        max_length=200,
+        description="The holder's name as on their ID, to compare with the hashed name inside",
+    )
 
 
 class VerifyFactsOut(Schema):
@@ -51,6 +56,9 @@ class VerifyOut(Schema):
     valid: bool
     message: str
     kid: str
+    name_matches: bool | None = Field(
+        ..., description="Whether the given name is the holder's (null: no name given or held)"
+    )
     facts: VerifyFactsOut | None
 
 
@@ -88,4 +96,4 @@ def certificate_credential(request: HttpRequest, certificate_id: int) -> dict[st
 def verify_credential(request: HttpRequest, payload: VerifyIn) -> dict[str, Any]:
     if over_verify_limit(request):
         raise Throttled(wait=59)
-    return verify_result(credentials.verify_token(payload.credential))
+    return verify_result(credentials.verify_token(payload.credential), payload.name)

@@ -72,9 +72,13 @@ def _submitted_text(request: HttpRequest) -> str:
     return str(request.POST.get("credential", ""))[: credentials.MAX_TOKEN_CHARS * 2]
 
 
-def verify_result(verdict: credentials.Verdict) -> dict[str, Any]:
-    """What the page and the JSON endpoint report: the verdict and the signed facts."""
+def verify_result(verdict: credentials.Verdict, holder_name: str = "") -> dict[str, Any]:
+    """What the page and the JSON endpoint report: the verdict, the signed facts and, when a
+    name was given, whether it is the holder's."""
     document = verdict.credential or {}
+    matches = None
+    if holder_name.strip() and verdict.status in {credentials.VALID, credentials.REVOKED}:
+        matches = credentials.name_matches(document, holder_name)
     subject = document.get("credentialSubject") or {}
     achievement = subject.get("achievement") or {}
     creator = achievement.get("creator") or {}
@@ -83,6 +87,7 @@ def verify_result(verdict: credentials.Verdict) -> dict[str, Any]:
         "valid": verdict.ok,
         "message": verdict.message,
         "kid": verdict.kid,
+        "name_matches": matches,
         "facts": {
             "course": achievement.get("name", ""),
             "criteria": (achievement.get("criteria") or {}).get("narrative", ""),
@@ -122,7 +127,8 @@ def verify_page(request: HttpRequest) -> HttpResponse:
             response = render(request, "training/verify_limited.html", status=429)
             response["Retry-After"] = "60"
             return response
-        result = verify_result(credentials.verify_token(text))
+        holder = str(request.POST.get("name", ""))[:200]
+        result = verify_result(credentials.verify_token(text), holder)
     return render(
         request,
         "training/credentials/verify.html",

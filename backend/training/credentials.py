@@ -421,6 +421,18 @@ def decoded(token: str) -> dict[str, Any]:
     return document if isinstance(document, dict) else {}
 
 
+def name_matches(document: dict[str, Any], name: str) -> bool | None:
+    """Whether a name (as on the person's ID) is the one hashed into the credential; None when
+    the credential holds no name."""
+    for identity in (document.get("credentialSubject") or {}).get("identifier") or []:
+        if isinstance(identity, dict) and identity.get("identityType") == "name":
+            salt = str(identity.get("salt", ""))
+            return secrets.compare_digest(
+                name_hash(name, salt), str(identity.get("identityHash", ""))
+            )
+    return None
+
+
 def find_token(text: str) -> str:
     """The first compact JWS in pasted text, a file or the JSON the API returns."""
     match = _TOKEN.search(text[: MAX_TOKEN_CHARS * 2])

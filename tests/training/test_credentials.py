@@ -317,3 +317,54 @@ def test_key_set_and_verification_take_the_same_queries_however_many_keys(
         credentials.rotate_key(world.programme_a.organisation)
     assert queries() == before
     assert before[1] <= 3
+
+
+def test_a_verifier_can_check_the_holders_name_against_the_hash(
+    certificate: Certificate,
+) -> None:
+    anonymous = ApiClient(None, language="en")
+    token = _token(certificate)
+    right = anonymous.post("credentials/verify", {"credential": token, "name": "PARTICIPANT  A"})
+    assert right.json()["name_matches"] is True
+    wrong = anonymous.post("credentials/verify", {"credential": token, "name": "Participant B"})
+    assert wrong.json()["name_matches"] is False
+    assert (
+        anonymous.post("credentials/verify", {"credential": token}).json()["name_matches"] is None
+    )
+    page = (
+        Client()
+        .post("/credentials/verify/", {"credential": token, "name": "Participant B"})
+        .content.decode()
+    )
+    assert 'class="cr-name cr-name-no"' in page
+
+
+def test_a_credential_too_long_for_one_qr_code_gets_a_link_that_still_verifies(
+    world: World, certificate: Certificate
+) -> None:
+    Credential.objects.all().delete()
+    certificate.facts = {**certificate.facts, "course_title": "Inicia tu Negocio " * 40}
+    certificate.save(update_fields=["facts"])
+    browser = Client()
+    browser.force_login(world.participant_a)
+    page = browser.get(f"/training/certificates/{certificate.pk}/credential/").content.decode()
+    src = re.search(r'id="credential-qr" src="([^"]+)"', page)
+    assert src is not None
+    html = f'<html><body><img src="{src.group(1).replace("&amp;", "&")}" style="width:12cm">'
+    (link,) = qr_texts(weasyprint.HTML(string=html).write_pdf())
+    assert link == f"http://127.0.0.1:8000/credentials/verify/?c={certificate.code}"
+    checked = Client().get(link.removeprefix("http://127.0.0.1:8000")).content.decode()
+    assert "cr-valid" in checked
+
+
+def test_a_revoked_certificate_without_a_credential_gets_none(
+    world: World, certificate: Certificate
+) -> None:
+    Credential.objects.all().delete()
+    services.revoke_certificate(actor=world.manager, certificate=certificate, reason="Mistake")
+    resp = ApiClient(world.participant_a, language="en").get(
+        f"certificates/{certificate.pk}/credential"
+    )
+    assert resp.status_code == 409
+    assert resp.json()["error"]["code"] == "revoked"
+    assert not Credential.objects.exists()
