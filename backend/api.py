@@ -120,6 +120,7 @@ OPERATION_RESPONSES: dict[str, tuple[int, ...]] = {
     "PATCH /api/v1/enrollments/{enrollment_id}": (409,),
     "POST /api/v1/enrollments/{enrollment_id}/certificate": (409,),
     "POST /api/v1/certificates/{certificate_id}/revoke": (409,),
+    "GET /api/v1/certificates/{certificate_id}/credential": (409,),
     "POST /api/v1/finance/modules/{code}/knowledge-test": (409,),
     "POST /api/v1/funds/{programme_id}/contributions": (409,),
     "POST /api/v1/funds/{programme_id}/grants": (409,),

@@ -368,3 +368,17 @@ def test_a_revoked_certificate_without_a_credential_gets_none(
     assert resp.status_code == 409
     assert resp.json()["error"]["code"] == "revoked"
     assert not Credential.objects.exists()
+
+
+def test_no_single_character_change_is_ever_accepted_or_crashes(certificate: Certificate) -> None:
+    token = _token(certificate)
+    seen = set()
+    # The last character is left out: part of it is base64 padding bits, which decoders ignore.
+    for position in range(0, len(token) - 1, 5):
+        if token[position] == ".":
+            continue
+        swapped = "B" if token[position] != "B" else "C"
+        verdict = credentials.verify_token(token[:position] + swapped + token[position + 1 :])
+        seen.add(verdict.status)
+    assert "valid" not in seen
+    assert seen <= {"tampered", "unknown_key", "unreadable"}
