@@ -382,3 +382,13 @@ def test_no_single_character_change_is_ever_accepted_or_crashes(certificate: Cer
         seen.add(verdict.status)
     assert "valid" not in seen
     assert seen <= {"tampered", "unknown_key", "unreadable"}
+
+
+def test_credentials_keep_verifying_after_the_site_moves(
+    world: World, certificate: Certificate, settings: Any
+) -> None:
+    token = _token(certificate)
+    settings.SITE_URL = "https://impulsa.example.net"
+    assert credentials.verify_token(token).status == "valid"
+    services.revoke_certificate(actor=world.manager, certificate=certificate, reason="Mistake")
+    assert credentials.verify_token(token).status == "revoked"
