@@ -121,6 +121,7 @@ OPERATION_RESPONSES: dict[str, tuple[int, ...]] = {
     "PATCH /api/v1/enrollments/{enrollment_id}": (409,),
     "POST /api/v1/enrollments/{enrollment_id}/certificate": (409,),
     "POST /api/v1/certificates/{certificate_id}/revoke": (409,),
+    "GET /api/v1/certificates/{certificate_id}/credential": (409,),
     "POST /api/v1/finance/modules/{code}/knowledge-test": (409,),
     "POST /api/v1/funds/{programme_id}/contributions": (409,),
     "POST /api/v1/funds/{programme_id}/grants": (409,),
@@ -257,6 +258,7 @@ def _mount_routers() -> None:
     from backend.programmes.invitations_api import router as invitations_router
     from backend.sync.api import router as sync_router
     from backend.training.api import router as training_router
+    from backend.training.credential_api import router as credentials_router
     from backend.ventures.api import router as ventures_router
 
     api.add_router("/", core_router)
@@ -266,6 +268,7 @@ def _mount_routers() -> None:
     # Each domain router names its own paths (/ventures/..., /cohorts/..., /finance/...).
     api.add_router("/", ventures_router)
     api.add_router("/", training_router)
+    api.add_router("/", credentials_router)
     api.add_router("/", finance_router)
     api.add_router("/", fund_router)
     api.add_router("/", sync_router)

@@ -65,6 +65,10 @@ if not SITE_URL:
         )
     SITE_URL = "http://127.0.0.1:8000"
 
+# Encrypts the private halves of the organisations' credential signing keys (docs/credentials.md).
+# Falls back to SECRET_KEY; set it separately so that rotating SECRET_KEY keeps the keys readable.
+IMPULSA_CREDENTIAL_KEY_SECRET = os.environ.get("IMPULSA_CREDENTIAL_KEY_SECRET", "") or SECRET_KEY
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from .models import (
@@ -8,6 +10,7 @@ from .models import (
     CohortSession,
     Course,
     Enrollment,
+    IssuerKey,
 )
 
 
@@ -73,3 +76,19 @@ class CertificateAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+
+@admin.register(IssuerKey)
+class IssuerKeyAdmin(admin.ModelAdmin):
+    """Public facts only: the private half is never shown (it is not in `fields`)."""
+
+    list_display = ["kid", "organisation", "created_at", "retired_at"]
+    list_filter = ["organisation"]
+    fields = ["kid", "organisation", "public_jwk", "created_at", "retired_at"]
+    readonly_fields = ["kid", "organisation", "public_jwk", "created_at", "retired_at"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False  # keys are made by rotation (manage.py rotate_credential_keys)
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False  # a deleted key would make its credentials unverifiable

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.lib.geography import COUNTRY_CHOICES
@@ -326,3 +327,87 @@ class Certificate(models.Model):
 
     def fact(self, key: str) -> Any:
         return self.facts.get(key)
+
+
+# --- verifiable credentials (Open Badges 3.0) -------------------------------------------------
+# See credentials.py and docs/credentials.md. Keys and status lists belong to the organisation:
+# it is the legal body that vouches for its programmes' certificates.
+
+STATUS_LIST_BITS = 131_072  # 16 KiB: the smallest list the Bitstring Status List advises
+
+
+class IssuerKey(models.Model):
+    """One Ed25519 signing key of an organisation. The newest unretired key signs; retired
+    keys stay published so that what they signed still verifies. The private half is stored
+    encrypted (PKCS#8, with a secret from the settings) and is never shown by the API or admin."""
+
+    organisation = models.ForeignKey(
+        "programmes.Organisation", on_delete=models.PROTECT, related_name="credential_keys"
+    )
+    kid = models.CharField(_("key id"), max_length=64, unique=True)
+    public_jwk = models.JSONField(_("public key (JWK)"))
+    private_key = models.BinaryField(editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("issuer key")
+        verbose_name_plural = _("issuer keys")
+        ordering = ["organisation_id", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(retired_at__isnull=True),
+                name="issuer_key_one_active_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+class StatusList(models.Model):
+    """A published Bitstring Status List: one bit per credential, set when it is revoked."""
+
+    organisation = models.ForeignKey(
+        "programmes.Organisation", on_delete=models.PROTECT, related_name="credential_status_lists"
+    )
+    size = models.PositiveIntegerField(default=STATUS_LIST_BITS)
+    bits = models.BinaryField(editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("credential status list")
+        verbose_name_plural = _("credential status lists")
+        ordering = ["organisation_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} · {self.pk}"
+
+
+class Credential(models.Model):
+    """The signed Open Badges credential of one certificate (a VC-JWT)."""
+
+    certificate = models.OneToOneField(
+        Certificate, on_delete=models.PROTECT, related_name="credential"
+    )
+    credential_id = models.CharField(max_length=60, unique=True)
+    key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="credentials")
+    status_list = models.ForeignKey(
+        StatusList, on_delete=models.PROTECT, related_name="credentials"
+    )
+    status_index = models.PositiveIntegerField()
+    token = models.TextField()
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("verifiable credential")
+        verbose_name_plural = _("verifiable credentials")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="credential_one_bit_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.credential_id

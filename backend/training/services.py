@@ -27,7 +27,7 @@ from backend.programmes import access
 from backend.programmes.models import Programme, Role
 from backend.sync.changes import next_seq
 
-from . import rules
+from . import credentials, rules
 from .models import (
     Attendance,
     AttendanceMark,
@@ -494,6 +494,7 @@ def issue_certificate(*, actor: User | None, enrollment: Enrollment) -> tuple[Ce
     )
     certificate.serial = f"IMP-{now.year}-{certificate.pk:06d}"
     certificate.save(update_fields=["serial"])
+    credentials.issue_credential(certificate)
     if actor is not None:
         audit(actor, "training.certificate.issue", subject=enrollment.participant, obj=certificate)
     return certificate, True
@@ -528,6 +529,7 @@ def revoke_certificate(*, actor: User, certificate: Certificate, reason: str) ->
     certificate.revoked_by = actor
     certificate.revoke_reason = reason[:300]
     certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    credentials.revoke_credential(certificate)
     audit(actor, "training.certificate.revoke", subject=certificate.enrollment.participant,
           obj=certificate)  # fmt: skip
     evaluate_completion(enrollment=certificate.enrollment)

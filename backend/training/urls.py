@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 from django.views.generic import RedirectView
 
-from . import views
+from . import credential_views, views
 
 urlpatterns: list[URLPattern] = [
     path("training/", views.cohorts, name="training_cohorts"),
@@ -32,4 +32,30 @@ urlpatterns: list[URLPattern] = [
     # Where a person types in the code from a paper certificate.
     path("verify/", views.verify_form, name="training_verify_form"),
     path("verify", RedirectView.as_view(pattern_name="training_verify_form", permanent=True)),
+]
+
+# Verifiable credentials (credential_views.py): the holder's page and file, the public check,
+# and the key set and status lists verifiers fetch. Keep these addresses stable too: they are
+# written inside signed credentials.
+urlpatterns += [
+    path(
+        "training/certificates/<int:certificate_id>/credential/",
+        credential_views.credential_page,
+        name="training_credential",
+    ),
+    path(
+        "training/certificates/<int:certificate_id>/credential.jwt",
+        credential_views.credential_file,
+        name="training_credential_file",
+    ),
+    path("credentials/verify/", credential_views.verify_page, name="credentials_verify"),
+    path(
+        "credentials/status/<int:list_id>", credential_views.status_list, name="credentials_status"
+    ),
+    path(
+        "credentials/issuers/<int:organisation_id>",
+        credential_views.issuer_profile,
+        name="credentials_issuer",
+    ),
+    path(".well-known/jwks.json", credential_views.jwks, name="credentials_jwks"),
 ]

@@ -87,6 +87,9 @@ API_READS: dict[str, Audited | str] = {
     "GET /api/v1/certificates/{certificate_id}/pdf": Audited(
         "training.certificate.download", "/api/v1/certificates/{certificate_a}/pdf"
     ),
+    "GET /api/v1/certificates/{certificate_id}/credential": Audited(
+        "training.credential.download", "/api/v1/certificates/{certificate_a}/credential"
+    ),
     "GET /api/v1/finance/modules": CONTENT,
     "GET /api/v1/finance/modules/{code}/lessons": CONTENT,
     "GET /api/v1/finance/lessons/{lesson_id}": CONTENT,
@@ -133,6 +136,16 @@ PORTAL_PAGES: dict[str, Audited | str] = {
     "training/certificates/<int:certificate_id>/pdf": Audited(
         "training.certificate.download", "/training/certificates/{certificate_a}/pdf"
     ),
+    "training/certificates/<int:certificate_id>/credential/": Audited(
+        "training.credential.download", "/training/certificates/{certificate_a}/credential/"
+    ),
+    "training/certificates/<int:certificate_id>/credential.jwt": Audited(
+        "training.credential.download", "/training/certificates/{certificate_a}/credential.jwt"
+    ),
+    "credentials/verify/": "public check of a pasted credential: only what it says itself",
+    "credentials/status/<int:list_id>": "public revocation bits; no person is named",
+    "credentials/issuers/<int:organisation_id>": "public issuer profile and key ids",
+    ".well-known/jwks.json": "public keys of the issuers",
     "tools/credit-cost/": CONTENT,
     "finance/lessons/": CONTENT,
     "finance/lessons/<int:lesson_id>/": CONTENT,

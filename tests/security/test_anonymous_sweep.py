@@ -25,6 +25,10 @@ PUBLIC = [
     r"^api/v1/finance/credit-cost$",
     r"^verify(/|$)",  # the certificate check, and its form at /verify/ (or /verify)
     r"^ventures/verify/",
+    # Verifiable credentials: the check, and the keys, issuers and status lists verifiers fetch.
+    r"^credentials/(verify/|status/|issuers/)",
+    r"^\.well-known/jwks\.json$",
+    r"^api/v1/credentials/verify$",
     r"^tools/credit-cost/$",
     r"^fund/",
     r"^webhooks/stripe/$",
