@@ -63,6 +63,8 @@ class AbsoluteSessionLifetimeMiddleware:
         return self.get_response(request)
 
 
+# The shortest window of the rate limits on allauth's endpoints (backend/settings.py).
+RETRY_AFTER_SECONDS = "60"
 RATE_LIMIT_CODES = {"too_many_login_attempts", "too_many_requests", "rate_limited"}
 
 
@@ -79,6 +81,9 @@ class HeadlessRateLimitStatusMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if response.status_code == 429 and request.path.startswith("/_allauth/"):
+            # allauth's own 429 (password reset, e-mail and phone changes) carries no hint.
+            response.headers.setdefault("Retry-After", RETRY_AFTER_SECONDS)
         if response.status_code == 400 and request.path.startswith("/_allauth/"):
             try:
                 body = json.loads(response.content)
@@ -89,7 +94,7 @@ class HeadlessRateLimitStatusMiddleware:
                 body["status"] = 429
                 response.content = json.dumps(body).encode()
                 response.status_code = 429
-                response["Retry-After"] = "60"
+                response["Retry-After"] = RETRY_AFTER_SECONDS
         return response
 
 

@@ -6,6 +6,7 @@ from ninja import Field, Schema
 
 from backend.accounts.schemas import StrictIn
 from backend.lib.money import to_string
+from backend.lib.validation import Id
 
 Frequency = Literal["daily", "daily_except_sunday", "weekly", "monthly"]
 
@@ -87,8 +88,8 @@ class CompletionOut(Schema):
 
 
 class AnswerIn(StrictIn):
-    question_id: int
-    choice_id: int
+    question_id: Id
+    choice_id: Id
 
 
 class AnswersIn(StrictIn):
@@ -159,7 +160,7 @@ class GoalIn(StrictIn):
         None, min_length=3, max_length=3, description="Defaults to the programme's currency"
     )
     target_date: dt.date | None = None
-    programme_id: int | None = Field(
+    programme_id: Id | None = Field(
         None, description="Needed only when you take part in more than one programme"
     )
 

@@ -9,6 +9,26 @@ from pydantic import Field
 # one would be refused by the database driver instead of simply matching nothing).
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A sync counter (last_pulled_at, schema_version): never negative, within a database integer.
+Counter = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
+def parse_id(value: object) -> int | None:
+    """An id typed as text (a form field, a sync record, a list of ids), or None if it is not one.
+
+    Only ASCII digits count: ``str.isdigit()`` also accepts "²" and other digits that ``int()``
+    refuses, and Arabic-Indic or full-width digits that ``int()`` would read. Ids out of the
+    database's range are no id either.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 20:
+        number = int(value)
+    else:
+        return None
+    return number if 1 <= number <= MAX_ID else None
 
 
 def _message(err: dict[str, Any]) -> str:

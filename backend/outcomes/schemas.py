@@ -6,6 +6,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from backend.accounts.schemas import StrictIn
+from backend.lib.validation import Id
 
 Dimension = Literal["sex", "age_band", "population_group", "country", "region", "disability"]
 
@@ -25,7 +26,7 @@ class M2In(StrictIn):
 
 
 class ReportIn(StrictIn):
-    programme_ids: list[int] = Field(..., min_length=1, max_length=50)
+    programme_ids: list[Id] = Field(..., min_length=1, max_length=50)
     period_start: dt.date
     period_end: dt.date
     breakdown: list[Dimension] = Field(default_factory=list, max_length=2)

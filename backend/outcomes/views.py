@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from backend.accounts.http import request_user
 from backend.lib.errors import DomainError
+from backend.lib.validation import parse_id
 from backend.programmes import access
 
 from . import exports, services
@@ -62,7 +63,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
             )  # fmt: skip
             params = services.check_params(
                 programme_ids=[
-                    int(p) for p in request.POST.getlist("programme_ids") if p.isdigit()
+                    n for n in map(parse_id, request.POST.getlist("programme_ids")) if n
                 ],
                 period_start=dates["period_start"],
                 period_end=dates["period_end"],

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.lib.validation import parse_id
 
 from .models import Tombstone
 
@@ -113,7 +114,7 @@ class SyncTable:
 
     def lookup_ids(self, ids: list[str]) -> list[Any]:
         if self.int_ids:
-            return [int(i) for i in ids if i.isdigit() and len(i) < 18]
+            return [n for n in (parse_id(i) for i in ids) if n is not None]
         return ids
 
 
@@ -178,6 +179,7 @@ def date_value(raw: dict[str, Any], name: str, *, required: bool = True) -> dt.d
 
 def int_value(raw: dict[str, Any], name: str) -> int:
     value = raw.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+    number = parse_id(value)
+    if number is None:
         raise invalid(name, _("enter a whole number."))
-    return int(value)
+    return number

@@ -56,8 +56,8 @@ class CohortTrainerOut(Schema):
 
 
 class CohortIn(StrictIn):
-    programme_id: int
-    course_id: int
+    programme_id: Id
+    course_id: Id
     name: str = Field(..., min_length=1, max_length=120)
     trainer_ids: list[Id] = Field(..., min_length=1, max_length=10)
     start_date: dt.date
@@ -131,7 +131,7 @@ class SessionOut(Schema):
 
 
 class EnrollIn(StrictIn):
-    participant_id: int
+    participant_id: Id
 
 
 class EnrollmentProgressOut(Schema):

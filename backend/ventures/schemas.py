@@ -6,6 +6,7 @@ from ninja import Field, Schema
 
 from backend.accounts.schemas import StrictIn
 from backend.lib.money import to_string
+from backend.lib.validation import Id
 
 from .models import ExpenseCategory, Formalisation, Kind, LedgerEntry, Method, Venture, Wallet
 
@@ -16,7 +17,7 @@ Sector = Literal[
 
 
 class VentureIn(StrictIn):
-    programme_id: int
+    programme_id: Id
     name: str = Field(..., min_length=1, max_length=120)
     sector: Sector = Field(..., description="ISIC Rev. 4 section letter")
     region: str = Field("", max_length=10, description="ISO 3166-2 code, e.g. PE-PIU")

@@ -4,6 +4,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from backend.accounts.schemas import StrictIn
+from backend.lib.validation import Id
 
 
 class FundSummaryOut(Schema):
@@ -41,7 +42,7 @@ class ContributionIn(StrictIn):
 
 
 class GrantIn(StrictIn):
-    venture_id: int
+    venture_id: Id
     amount: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
     purpose: str = Field(..., min_length=3, max_length=300)
 

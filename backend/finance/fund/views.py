@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.lib.errors import DomainError
+from backend.lib.validation import parse_id
 from backend.programmes import access
 
 from . import gateway, services
@@ -93,7 +94,7 @@ def programme_fund(request: HttpRequest, programme_id: int) -> HttpResponse:
     if request.method == "POST" and full:
         venture = (
             access.ventures_visible_to(user)
-            .filter(pk=request.POST.get("venture_id") or 0, programme_id=programme_id)
+            .filter(pk=parse_id(request.POST.get("venture_id")) or 0, programme_id=programme_id)
             .first()
         )
         try:
