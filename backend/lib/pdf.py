@@ -12,8 +12,13 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
+
+# Importing WeasyPrint makes Pillow accept truncated images everywhere in the process; uploads
+# must not be (backend/lib/images.py also resets it before each decode).
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 STATIC_ROOT = (Path(settings.BASE_DIR) / "backend" / "static").resolve()
 
