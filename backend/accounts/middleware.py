@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from backend.lib.errors import TooLarge
+from backend.lib.http_errors import RETRY_AFTER_SECONDS
 from backend.lib.sessions import past_absolute_lifetime
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -63,8 +64,7 @@ class AbsoluteSessionLifetimeMiddleware:
         return self.get_response(request)
 
 
-# The shortest window of the rate limits on allauth's endpoints (backend/settings.py).
-RETRY_AFTER_SECONDS = "60"
+
 RATE_LIMIT_CODES = {"too_many_login_attempts", "too_many_requests", "rate_limited"}
 
 

@@ -22,6 +22,7 @@ from ninja.schema import Schema
 from pydantic import ValidationError as PydanticValidationError
 
 from backend.lib.errors import DomainError
+from backend.lib.validation import MAX_ID
 
 MAX_OFFSET = 1_000_000
 
@@ -45,7 +46,7 @@ BAD_CURSOR = (
 
 
 class BoundedCursorPagination(CursorPagination):
-    """ninja's cursor pages with ``page_size`` bounded and a cursor that was not ours refused.
+    """ninja's cursor pages with a cursor that was not ours refused.
 
     A cursor is opaque to clients: one that does not decode, or decodes to a position that is
     not of the ordering field's type, is 400 naming ``query.cursor`` (ninja would let the
@@ -53,7 +54,10 @@ class BoundedCursorPagination(CursorPagination):
     """
 
     class Input(Schema):
-        page_size: int | None = Field(None, ge=1, le=ninja_settings.PAGINATION_MAX_PER_PAGE_SIZE)
+        # Above 100 a page is cut to 100 (see above); the bound only keeps the number sane.
+        page_size: int | None = Field(
+            None, ge=1, le=MAX_ID, description="Rows per page; at most 100 are sent"
+        )
         cursor: str | None = Field(None, max_length=500)
 
     def paginate_queryset(

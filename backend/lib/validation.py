@@ -1,9 +1,12 @@
 """Turns pydantic's validation errors into messages a person can read, in their language."""
 
+import datetime as dt
+import re
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 # An id sent in a body: a positive number that a database integer column can hold (a larger
 # one would be refused by the database driver instead of simply matching nothing).
@@ -11,6 +14,49 @@ MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # A sync counter (last_pulled_at, schema_version): never negative, within a database integer.
 Counter = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
+# Dates a person can mean in this service: a venture started, a sale made, a session held, a
+# goal set. An earlier or later one is a typing mistake (or a probe), refused with 422.
+EARLIEST_DATE = dt.date(1950, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+Date = Annotated[dt.date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
+
+# An amount as people type it: ASCII digits, an optional point and decimals. Not "1e3", not
+# "Infinity", not Arabic-Indic or full-width digits (which Decimal() would read silently).
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]{1,20}(\.[0-9]{1,20})?", re.ASCII)
+
+
+def is_plain_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    if isinstance(value, float):
+        return PLAIN_NUMBER.fullmatch(repr(value)) is not None
+    if isinstance(value, Decimal):
+        return value.is_finite() and PLAIN_NUMBER.fullmatch(format(value, "f")) is not None
+    return isinstance(value, str) and PLAIN_NUMBER.fullmatch(value.strip()) is not None
+
+
+def _plain_number(value: object) -> object:
+    if not is_plain_number(value):
+        raise ValueError(_("Enter a number such as 12.50."))
+    return value
+
+
+Amount = Annotated[Decimal, BeforeValidator(_plain_number)]
+
+
+def has_nul(value: object) -> bool:
+    """True if a NUL character is anywhere in a decoded JSON value (PostgreSQL refuses it)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
 
 
 def parse_id(value: object) -> int | None:

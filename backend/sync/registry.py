@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.lib.validation import parse_id
+from backend.lib.validation import EARLIEST_DATE, LATEST_DATE, parse_id
 
 from .models import Tombstone
 
@@ -172,9 +172,16 @@ def date_value(raw: dict[str, Any], name: str, *, required: bool = True) -> dt.d
     if value in (None, "") and not required:
         return None
     try:
-        return dt.date.fromisoformat(str(value))
+        day = dt.date.fromisoformat(str(value))
     except ValueError:
         raise invalid(name, _("enter a date as YYYY-MM-DD.")) from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise invalid(
+            name,
+            _("enter a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()},
+        )
+    return day
 
 
 def int_value(raw: dict[str, Any], name: str) -> int:

@@ -103,7 +103,7 @@ def test_a_made_up_page_link_is_400_naming_the_cursor(world: World) -> None:
         error = _error(resp)
         assert error["code"] == "invalid_cursor"
         assert error["fields"][0]["loc"] == ["query", "cursor"]
-    assert api.get(f"ventures/{venture.pk}/entries", page_size=10**6).status_code == 422
+    assert api.get(f"ventures/{venture.pk}/entries", page_size=HUGE).status_code == 422
 
 
 @pytest.mark.parametrize(
@@ -203,3 +203,101 @@ def test_text_plain_is_not_read_as_json(world: World) -> None:
     )
     assert resp.status_code == 415
     assert _error(resp)["code"] == "unsupported_media_type"
+
+
+# --- item 8: accepted input that should not be --------------------------------------------
+
+
+def test_text_with_a_nul_character_is_refused_before_the_database(world: World) -> None:
+    api = _api(world.participant_a)
+    body = {"programme_id": world.programme_a.pk, "name": "Bodega\u0000", "sector": "G"}
+    body["started_on"] = "2025-03-01"
+    resp = api.post("ventures", body)
+    assert resp.status_code == 422
+    assert _error(resp)["fields"][0]["loc"] == ["body"]
+    resp = api.get("ventures", q="a\x00b")
+    assert resp.status_code == 422
+    assert _error(resp)["fields"][0]["loc"] == ["query", "q"]
+    resp = Client().post(
+        "/_allauth/app/v1/auth/login",
+        data=json.dumps({"phone": "+51987000101\u0000", "password": "x"}),
+        content_type="application/json",
+    )
+    assert resp.status_code == 400
+    assert resp.json()["errors"][0]["code"] == "nul_character"
+    portal = Client()
+    portal.force_login(world.participant_a)
+    assert portal.post("/finance/savings/", {"name": "Meta\x00"}).status_code == 400
+    from backend.ventures.models import Venture
+
+    assert not Venture.objects.filter(name__startswith="Bodega").exists()
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "1949-12-31", "2101-01-01"])
+def test_dates_outside_a_sane_range_are_422(world: World, day: str) -> None:
+    api = _api(world.participant_a)
+    body = {"programme_id": world.programme_a.pk, "name": "Bodega", "sector": "G"}
+    resp = api.post("ventures", {**body, "started_on": day})
+    assert resp.status_code == 422, resp.content
+    assert _error(resp)["fields"][0]["loc"] == ["body", "started_on"]
+
+
+def test_a_date_outside_the_range_in_a_sync_push_is_rejected(world: World) -> None:
+    from backend.sync.registry import date_value
+
+    assert str(date_value({"d": "1950-01-01"}, "d")) == "1950-01-01"
+    with pytest.raises(Rejected):
+        date_value({"d": "1900-01-01"}, "d")
+
+
+@pytest.mark.parametrize("amount", ["1e3", "1E3", "Infinity", "NaN", "١٢", "１２", "12,5"])
+def test_amounts_must_be_plain_ascii_numbers(world: World, amount: str) -> None:
+    venture = make_venture(world.participant_a, world.programme_a)
+    entry = {
+        "id": "6f1c1f66-8f0e-4d51-9b6e-3a4c4d8b2a10",
+        "kind": "sale",
+        "amount": amount,
+        "occurred_on": "2025-06-01",
+        "payment_method": "cash",
+    }
+    resp = _api(world.participant_a).post(f"ventures/{venture.pk}/entries", entry)
+    assert resp.status_code == 422, resp.content
+    assert _error(resp)["fields"][0]["loc"] == ["body", "amount"]
+    assert not venture.entries.exists()
+
+
+def test_amount_parsing_refuses_exponents_and_other_digits() -> None:
+    from backend.lib.errors import DomainError
+    from backend.lib.money import parse_amount
+
+    assert str(parse_amount("12.50", "PEN")) == "12.50"
+    assert str(parse_amount(12, "PEN")) == "12.00"
+    for bad in ("1e3", "٣", "1_000", "0x10", " ", "+inf"):
+        with pytest.raises(DomainError):
+            parse_amount(bad, "PEN")
+
+
+def test_allauths_own_429_says_when_to_retry(db: Any) -> None:
+    from django.http import HttpResponse
+
+    from backend.accounts.middleware import HeadlessRateLimitStatusMiddleware
+
+    request = Client().get("/").wsgi_request
+    request.path = "/_allauth/app/v1/auth/password/request"
+    middleware = HeadlessRateLimitStatusMiddleware(lambda r: HttpResponse(status=429))
+    assert middleware(request)["Retry-After"] == "60"
+
+
+def test_portal_sign_up_past_the_sms_limit_is_a_429_page(db: Any, sms_file: Any) -> None:
+    statuses = []
+    for i in range(5):  # one connection, five new numbers: the SMS limit is 3 a minute
+        resp = Client(REMOTE_ADDR="198.51.100.77", raise_request_exception=False).post(
+            "/accounts/signup/",
+            {"phone": f"+5730011100{30 + i}", "email": "", "password1": f"una-clave-larga-{i}-26"},
+            headers={"Accept-Language": "es"},
+        )
+        statuses.append(resp.status_code)
+    assert statuses[:3] == [302, 302, 302]
+    assert statuses[3:] == [429, 429]
+    assert resp["Retry-After"] == "60"
+    assert "text/html" in resp["Content-Type"]
