@@ -31,7 +31,8 @@ if case == "png6300":
 elif case == "png24mp":
     out = io.BytesIO(); Image.new("L", (6000, 4000)).save(out, format="PNG", optimize=True)
 else:  # a 12 MP phone photo
-    out = io.BytesIO(); Image.effect_noise((4000, 3000), 40).convert("RGB").save(out, format="JPEG", quality=85)
+    out = io.BytesIO()
+    Image.effect_noise((4000, 3000), 40).convert("RGB").save(out, format="JPEG", quality=85)
 data = out.getvalue()
 if mode == "before":
     images.MAX_PIXELS = 40_000_000
@@ -74,7 +75,7 @@ def main() -> None:
     print("| picture | code | at once | outcome | wall s | slowest s | peak memory growth MB |")
     print("|---|---|---|---|---|---|---|")
     for case, mode, copies in CASES:
-        proc = subprocess.run(
+        proc = subprocess.run(  # noqa: S603 - our own interpreter and script
             [sys.executable, "-c", CHILD, case, mode, str(copies)],
             cwd=ROOT,
             capture_output=True,

@@ -64,7 +64,6 @@ class AbsoluteSessionLifetimeMiddleware:
         return self.get_response(request)
 
 
-
 RATE_LIMIT_CODES = {"too_many_login_attempts", "too_many_requests", "rate_limited"}
 
 

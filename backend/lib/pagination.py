@@ -62,7 +62,7 @@ class BoundedCursorPagination(CursorPagination):
 
     def paginate_queryset(
         self, queryset: QuerySet, pagination: Any, request: HttpRequest, **params: Any
-    ) -> Any:  # type: ignore[override]
+    ) -> Any:
         try:
             return super().paginate_queryset(queryset, pagination, request, **params)
         except (
