@@ -114,18 +114,20 @@ def clean_image(upload: Any) -> CleanImage:
                 width, height = img.size
                 if width * height > MAX_PIXELS:
                     raise _too_many_pixels()
+                # Full-size pixels exist only inside the slot: out of it come two JPEGs.
                 with _decoding:
                     picture = _decode(img)
+                    picture.thumbnail((MAX_SIDE, MAX_SIDE))
+                    data = _jpeg(picture)
+                    picture.thumbnail((THUMB_SIDE, THUMB_SIDE))
+                    thumbnail = _jpeg(picture)
+                    del picture
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise _too_many_pixels() from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise NotAnImage(
                 _("This picture is damaged or not a JPEG, PNG or WebP."), field="body.file"
             ) from exc
-        picture.thumbnail((MAX_SIDE, MAX_SIDE))
-        data = _jpeg(picture)
-        picture.thumbnail((THUMB_SIDE, THUMB_SIDE))
-        thumbnail = _jpeg(picture)
     return CleanImage(data=data, thumbnail=thumbnail, width=width, height=height)
 
 
