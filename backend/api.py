@@ -150,6 +150,9 @@ class ImpulsaAPI(NinjaAPI):
                     codes.update(INPUT_RESPONSES)
                 if body:
                     codes.update(BODY_RESPONSES)
+                elif method in {"post", "put", "patch"}:
+                    # A body is refused unless it is JSON, also where none is read.
+                    codes[415] = BODY_RESPONSES[415]
                 if "multipart/form-data" in body:
                     codes.update(UPLOAD_RESPONSES)
                 for code in OPERATION_RESPONSES.get(f"{method.upper()} {path}", ()):

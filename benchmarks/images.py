@@ -12,8 +12,8 @@ fails on them. The 6300x6300 PNG is the outside probe's: 38 KB on the wire, 39.7
 import io
 import json
 import subprocess
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
