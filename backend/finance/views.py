@@ -1,6 +1,5 @@
 """Portal pages of the finance app. The credit-cost tool is public: no sign-in needed."""
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from backend.accounts.models import User
 from backend.lib.errors import DomainError
 from backend.lib.geography import COUNTRIES
 from backend.lib.money import minor_units
-from backend.lib.validation import parse_id
+from backend.lib.validation import DateOutOfRange, date_from_text, parse_id
 from backend.programmes import access
 
 from . import selectors, services
@@ -200,7 +199,9 @@ def _post_savings(request: HttpRequest, user: User) -> None:
         return
     date_text = request.POST.get("target_date", "")
     try:
-        target_date = dt.date.fromisoformat(date_text) if date_text else None
+        target_date = date_from_text(date_text) if date_text else None
+    except DateOutOfRange as exc:
+        raise DomainError(str(exc), field="target_date") from exc
     except ValueError as exc:
         raise DomainError(_("Enter a date as YYYY-MM-DD."), field="target_date") from exc
     services.create_goal(

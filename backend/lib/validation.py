@@ -22,6 +22,22 @@ EARLIEST_DATE = dt.date(1950, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 Date = Annotated[dt.date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 
+
+class DateOutOfRange(ValueError):
+    pass
+
+
+def date_from_text(value: str) -> dt.date:
+    """A date typed in a portal form (YYYY-MM-DD) within the range above, or ValueError."""
+    day = dt.date.fromisoformat(value.strip())
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise DateOutOfRange(
+            _("Enter a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()}
+        )
+    return day
+
+
 # An amount as people type it: ASCII digits, an optional point and decimals. Not "1e3", not
 # "Infinity", not Arabic-Indic or full-width digits (which Decimal() would read silently).
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]{1,20}(\.[0-9]{1,20})?", re.ASCII)

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from backend.accounts.http import request_user
 from backend.lib.errors import DomainError
-from backend.lib.validation import parse_id
+from backend.lib.validation import date_from_text, parse_id
 from backend.programmes import access
 
 from . import exports, services
@@ -22,7 +22,7 @@ from .params import DIMENSIONS, M2Params, add_months, month_start
 
 def _date(value: str | None, default: dt.date) -> dt.date:
     try:
-        return dt.date.fromisoformat(value) if value else default
+        return date_from_text(value) if value else default
     except ValueError as exc:
         raise DomainError(str(exc)) from exc
 

@@ -304,3 +304,21 @@ def test_portal_sign_up_past_the_sms_limit_is_a_429_page(db: Any, sms_file: Any)
     assert statuses[3:] == [429, 429]
     assert resp["Retry-After"] == "60"
     assert "text/html" in resp["Content-Type"]
+
+
+def test_portal_forms_refuse_dates_outside_the_range(world: World) -> None:
+    from backend.finance.models import SavingsGoal
+
+    client = Client()
+    client.force_login(world.participant_a)
+    resp = client.post(
+        "/finance/savings/", {"name": "Meta", "target_amount": "100", "target_date": "1900-01-01"}
+    )
+    assert "1950-01-01" in resp.content.decode()
+    assert not SavingsGoal.objects.exists()
+    client.force_login(world.manager)
+    resp = client.post(
+        "/reports/", {"programme_ids": [str(world.programme_a.pk)], "period_start": "1900-01-01"}
+    )
+    assert resp.status_code == 422
+    assert "1950-01-01" in resp.content.decode()

@@ -235,6 +235,7 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     if signed_at is None or signed_at > time.time() + SIGNATURE_FUTURE_SECONDS:
         return _bad_request("The signature's timestamp is in the future.")
     if not isinstance(event, dict):
+        log.warning("Signed Stripe webhook body is not an event object; refused")
         return _bad_request("Not a Stripe event.")
     event_id, event_type = event.get("id"), event.get("type")
     obj = (event.get("data") or {}).get("object") if isinstance(event.get("data"), dict) else None
@@ -243,6 +244,7 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
         or not isinstance(event_type, str)
         or not isinstance(obj, dict)
     ):
+        log.warning("Signed Stripe webhook event without id, type or object; refused")
         return _bad_request("Not a Stripe event.")
     try:
         with transaction.atomic():
