@@ -322,3 +322,14 @@ def test_portal_forms_refuse_dates_outside_the_range(world: World) -> None:
     )
     assert resp.status_code == 422
     assert "1950-01-01" in resp.content.decode()
+
+
+def test_a_superscript_digit_in_a_pushed_id_is_a_rejected_record(world: World) -> None:
+    api = _api(world.trainer)
+    mark = {"id": "a1", "session_id": "²", "enrollment_id": "²", "status": "present"}
+    resp = api.post(
+        "sync/push?last_pulled_at=0",
+        {"changes": {"attendance": {"created": [mark], "updated": [], "deleted": []}}},
+    )
+    assert resp.status_code == 200, resp.content[:300]
+    assert "a1" in resp.json()["rejected"]["attendance"]
