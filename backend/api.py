@@ -99,8 +99,13 @@ INPUT_RESPONSES = {
     400: "The request cannot be read (a body that is not JSON, a missing upload) or its values "
     "contradict each other; `fields` says where",
 }
-BODY_RESPONSES = {413: "The request body is larger than allowed; `max_bytes` gives the limit"}
-UPLOAD_RESPONSES = {415: "The file is not a JPEG, PNG or WebP image"}
+BODY_RESPONSES = {
+    413: "The request body is larger than allowed; `max_bytes` gives the limit",
+    415: "The body is not sent as JSON (`Content-Type: application/json`)",
+}
+UPLOAD_RESPONSES = {
+    415: "The file is not a JPEG, PNG or WebP image, or the body is not a multipart form"
+}
 # Statuses that the domain rules behind an operation can answer, beyond the common ones.
 DOMAIN_RESPONSES = {
     409: "Conflicts with the current state (already done, closed, or changed meanwhile)",
@@ -149,6 +154,9 @@ class ImpulsaAPI(NinjaAPI):
                     codes.update(INPUT_RESPONSES)
                 if body:
                     codes.update(BODY_RESPONSES)
+                elif method in {"post", "put", "patch"}:
+                    # A body is refused unless it is JSON, also where none is read.
+                    codes[415] = BODY_RESPONSES[415]
                 if "multipart/form-data" in body:
                     codes.update(UPLOAD_RESPONSES)
                 for code in OPERATION_RESPONSES.get(f"{method.upper()} {path}", ()):

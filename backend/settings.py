@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "backend.accounts.middleware.UserLanguageMiddleware",
     "backend.accounts.middleware.AbsoluteSessionLifetimeMiddleware",
     "backend.programmes.middleware.RequireMFAMiddleware",
+    "backend.lib.http_errors.JsonErrorMiddleware",
 ]
 # Test hook of the crash-and-retry run (backend/lib/faults.py): off unless asked for, and
 # refused outside DEBUG and tests so that a production server can never kill itself.

@@ -2,11 +2,14 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from backend.accounts.headless import RequestLoginCodeView, ResetPasswordView, SessionsView
 from backend.api import api
+from backend.lib.converters import IdConverter
 from backend.programmes import views as programme_views
+
+register_converter(IdConverter, "id")  # before the includes below, which use it
 
 # The admin signs in through allauth, so MFA and the login rate limits apply there too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -44,13 +47,19 @@ urlpatterns = [
     path("", include("backend.finance.fund.urls")),
     path("", include("backend.outcomes.urls")),
     path(
-        "programmes/<int:programme_id>/participants/",
+        "programmes/<id:programme_id>/participants/",
         programme_views.participants,
         name="participants",
     ),
     path(
-        "programmes/<int:programme_id>/participants/<int:user_id>/",
+        "programmes/<id:programme_id>/participants/<id:user_id>/",
         programme_views.participant_detail,
         name="participant_detail",
     ),
 ]
+
+# Errors that reach Django on the API's paths are answered in JSON (backend/lib/http_errors.py).
+handler400 = "backend.lib.http_errors.bad_request"
+handler403 = "backend.lib.http_errors.permission_denied"
+handler404 = "backend.lib.http_errors.page_not_found"
+handler500 = "backend.lib.http_errors.server_error"

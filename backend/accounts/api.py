@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from backend.lib.errors import DomainError, NotFound
+from backend.lib.validation import Id
 from backend.programmes.access import is_admin
 
 from . import services
@@ -144,7 +145,7 @@ def request_erasure(request: HttpRequest) -> Status[Any]:
     response={200: ErasureOut},
     summary="Confirm the erasure: personal data is wiped and the account closed at once",
 )
-def confirm_erasure(request: HttpRequest, request_id: int, payload: ErasureConfirmIn) -> Any:
+def confirm_erasure(request: HttpRequest, request_id: Id, payload: ErasureConfirmIn) -> Any:
     if not payload.confirm:
         raise DomainError(
             _("Send confirm: true to erase your data."), field="body.confirm", status=422

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from backend.lib.errors import TooLarge
+from backend.lib.http_errors import RETRY_AFTER_SECONDS
 from backend.lib.sessions import past_absolute_lifetime
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -79,6 +80,9 @@ class HeadlessRateLimitStatusMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if response.status_code == 429 and request.path.startswith("/_allauth/"):
+            # allauth's own 429 (password reset, e-mail and phone changes) carries no hint.
+            response.headers.setdefault("Retry-After", RETRY_AFTER_SECONDS)
         if response.status_code == 400 and request.path.startswith("/_allauth/"):
             try:
                 body = json.loads(response.content)
@@ -89,7 +93,7 @@ class HeadlessRateLimitStatusMiddleware:
                 body["status"] = 429
                 response.content = json.dumps(body).encode()
                 response.status_code = 429
-                response["Retry-After"] = "60"
+                response["Retry-After"] = RETRY_AFTER_SECONDS
         return response
 
 

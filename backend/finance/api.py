@@ -15,6 +15,7 @@ from backend.accounts.http import request_user
 from backend.accounts.models import User
 from backend.lib.errors import NotFound
 from backend.lib.pagination import LimitOffsetPagination
+from backend.lib.validation import Id
 from backend.programmes import access
 
 from . import selectors, services
@@ -67,14 +68,14 @@ def _reader(request: HttpRequest) -> User:
     return user
 
 
-def _lesson(lesson_id: int) -> Lesson:
+def _lesson(lesson_id: Id) -> Lesson:
     lesson = Lesson.objects.select_related("module").filter(pk=lesson_id).first()
     if lesson is None:
         raise NotFound(_("Not found."))
     return lesson
 
 
-def _goal(request: HttpRequest, goal_id: int) -> SavingsGoal:
+def _goal(request: HttpRequest, goal_id: Id) -> SavingsGoal:
     goal = access.access_savings_goal(request_user(request), goal_id)
     if goal is None:
         raise NotFound(_("Not found."))
@@ -123,7 +124,7 @@ def list_lessons(request: HttpRequest, code: str, query: Query[LangQuery]) -> li
     response=LessonOut,
     summary="One lesson with its quiz (answers are revealed when you answer)",
 )
-def get_lesson(request: HttpRequest, lesson_id: int, query: Query[LangQuery]) -> dict[str, Any]:
+def get_lesson(request: HttpRequest, lesson_id: Id, query: Query[LangQuery]) -> dict[str, Any]:
     user = _reader(request)
     language = _language(query)
     lesson = selectors.lesson_with_quiz(lesson_id)
@@ -165,7 +166,7 @@ def module_bundle(
     response={201: CompletionOut, 200: CompletionOut},
     summary="Mark a lesson as read (again: 200, nothing changes)",
 )
-def complete_lesson(request: HttpRequest, lesson_id: int) -> Status[dict[str, Any]]:
+def complete_lesson(request: HttpRequest, lesson_id: Id) -> Status[dict[str, Any]]:
     progress, created = services.complete_lesson(
         user=request_user(request), lesson=_lesson(lesson_id)
     )
@@ -179,7 +180,7 @@ def complete_lesson(request: HttpRequest, lesson_id: int) -> Status[dict[str, An
     summary="Answer a lesson's quiz: every answer comes back marked and explained",
 )
 def answer_quiz(
-    request: HttpRequest, lesson_id: int, payload: AnswersIn, query: Query[LangQuery]
+    request: HttpRequest, lesson_id: Id, payload: AnswersIn, query: Query[LangQuery]
 ) -> Status[dict[str, Any]]:
     language = _language(query)
     attempt, marked = services.answer_quiz(
@@ -293,7 +294,7 @@ def create_goal(request: HttpRequest, payload: GoalIn) -> Status[SavingsGoal]:
 
 
 @router.get("/finance/savings-goals/{goal_id}", response=GoalOut, summary="One of my goals")
-def get_goal(request: HttpRequest, goal_id: int) -> SavingsGoal:
+def get_goal(request: HttpRequest, goal_id: Id) -> SavingsGoal:
     return _with_balance(_goal(request, goal_id))
 
 
@@ -308,7 +309,7 @@ def _with_balance(goal: SavingsGoal) -> SavingsGoal:
     summary="Deposits and withdrawals of one of my goals, newest first",
 )
 @paginate(LimitOffsetPagination)
-def list_movements(request: HttpRequest, goal_id: int) -> QuerySet[SavingsMovement]:
+def list_movements(request: HttpRequest, goal_id: Id) -> QuerySet[SavingsMovement]:
     goal = _goal(request, goal_id)
     return goal.movements.select_related("goal").order_by("-occurred_on", "-id")
 
@@ -318,7 +319,7 @@ def list_movements(request: HttpRequest, goal_id: int) -> QuerySet[SavingsMoveme
     response={201: MovementResultOut},
     summary="Deposit into or withdraw from a goal (never below zero)",
 )
-def add_movement(request: HttpRequest, goal_id: int, payload: MovementIn) -> Status[dict[str, Any]]:
+def add_movement(request: HttpRequest, goal_id: Id, payload: MovementIn) -> Status[dict[str, Any]]:
     goal = _goal(request, goal_id)
     movement = services.record_movement(
         goal=goal,
@@ -389,7 +390,7 @@ def list_providers(
     response=LiteracySummaryOut,
     summary="Literacy completion, knowledge gain and savings of a programme I manage",
 )
-def literacy_summary(request: HttpRequest, programme_id: int) -> dict[str, Any]:
+def literacy_summary(request: HttpRequest, programme_id: Id) -> dict[str, Any]:
     programme = access.access_literacy_programme(request_user(request), programme_id)
     if programme is None:
         raise NotFound(_("Not found."))

@@ -6,6 +6,7 @@ from ninja import Field, Schema
 
 from backend.accounts.schemas import StrictIn
 from backend.lib.money import to_string
+from backend.lib.validation import Amount, Date, Id
 
 Frequency = Literal["daily", "daily_except_sunday", "weekly", "monthly"]
 
@@ -87,8 +88,8 @@ class CompletionOut(Schema):
 
 
 class AnswerIn(StrictIn):
-    question_id: int
-    choice_id: int
+    question_id: Id
+    choice_id: Id
 
 
 class AnswersIn(StrictIn):
@@ -154,12 +155,12 @@ class ProgressOut(Schema):
 
 class GoalIn(StrictIn):
     name: str = Field(..., min_length=1, max_length=120)
-    target_amount: Decimal = Field(..., description="In the goal's currency, e.g. 250.00")
+    target_amount: Amount = Field(..., description="In the goal's currency, e.g. 250.00")
     currency: str | None = Field(
         None, min_length=3, max_length=3, description="Defaults to the programme's currency"
     )
-    target_date: dt.date | None = None
-    programme_id: int | None = Field(
+    target_date: Date | None = None
+    programme_id: Id | None = Field(
         None, description="Needed only when you take part in more than one programme"
     )
 
@@ -203,8 +204,8 @@ class GoalOut(Schema):
 
 class MovementIn(StrictIn):
     kind: Literal["deposit", "withdrawal"]
-    amount: Decimal
-    occurred_on: dt.date | None = Field(None, description="Defaults to today")
+    amount: Amount
+    occurred_on: Date | None = Field(None, description="Defaults to today")
     note: str = Field("", max_length=200)
 
 
@@ -229,8 +230,8 @@ class MovementResultOut(Schema):
 
 class CreditCostIn(StrictIn):
     country: str = Field(..., min_length=2, max_length=2, description="CO, PE, EC...")
-    amount_received: Decimal = Field(..., description="What you receive in hand")
-    repayment: Decimal = Field(..., description="The amount of each repayment")
+    amount_received: Amount = Field(..., description="What you receive in hand")
+    repayment: Amount = Field(..., description="The amount of each repayment")
     frequency: Frequency = Field(
         ...,
         description="daily: every day (365 a year); daily_except_sunday: Monday to "

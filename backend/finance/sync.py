@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.lib.validation import parse_id
 from backend.programmes import access
 from backend.sync.registry import (
     Column,
@@ -114,11 +115,9 @@ class Lessons(SyncTable):
 
 
 def _lesson(raw: dict[str, Any]) -> Lesson:
-    lesson_id = text(raw, "lesson_id")
+    lesson_pk = parse_id(text(raw, "lesson_id"))
     lesson = (
-        Lesson.objects.select_related("module").filter(pk=lesson_id).first()
-        if lesson_id.isdigit()
-        else None
+        Lesson.objects.select_related("module").filter(pk=lesson_pk).first() if lesson_pk else None
     )
     if lesson is None:
         raise Rejected("not_found", _("This lesson was not found."))

@@ -5,7 +5,7 @@ from . import views
 urlpatterns = [
     path("tools/credit-cost/", views.credit_cost, name="credit_cost"),
     path("finance/lessons/", views.lessons, name="finance_lessons"),
-    path("finance/lessons/<int:lesson_id>/", views.lesson_page, name="finance_lesson"),
+    path("finance/lessons/<id:lesson_id>/", views.lesson_page, name="finance_lesson"),
     path("finance/savings/", views.savings, name="finance_savings"),
     path(
         "finance/knowledge-test/<str:kind>/",
@@ -13,7 +13,7 @@ urlpatterns = [
         name="finance_knowledge_test",
     ),
     path(
-        "programmes/<int:programme_id>/finance/",
+        "programmes/<id:programme_id>/finance/",
         views.literacy_summary,
         name="finance_literacy_summary",
     ),

@@ -16,7 +16,7 @@ from backend.accounts.models import User
 from backend.lib.errors import DomainError
 from backend.lib.formats import country_name, parse_local_amount
 from backend.lib.geography import COUNTRIES
-from backend.lib.validation import parse_date
+from backend.lib.validation import parse_date, parse_id
 from backend.programmes import access
 
 from . import selectors, services
@@ -214,9 +214,9 @@ def _posted_answers(request: HttpRequest, lesson: Lesson) -> list[tuple[int, int
     for question in lesson.questions.all():
         if question.in_knowledge_test:
             continue
-        value = request.POST.get(f"q{question.pk}", "")
-        if value.isdigit():
-            answers.append((question.pk, int(value)))
+        choice = parse_id(request.POST.get(f"q{question.pk}", ""))
+        if choice is not None:
+            answers.append((question.pk, choice))
     return answers
 
 
@@ -248,8 +248,8 @@ def savings(request: HttpRequest) -> HttpResponse:
 
 def _post_savings(request: HttpRequest, user: User) -> None:
     if "goal" in request.POST:
-        goal_id = request.POST["goal"]
-        goal = access.access_savings_goal(user, int(goal_id)) if goal_id.isdigit() else None
+        goal_pk = parse_id(request.POST["goal"])
+        goal = access.access_savings_goal(user, goal_pk) if goal_pk else None
         if goal is None:
             raise Http404
         services.record_movement(

@@ -7,9 +7,28 @@ behind every metadata block (EXIF with GPS, XMP, comments, ICC profiles, embedde
 Checks happen from cheapest to dearest: the byte size before anything is read, the format from
 the first bytes (never the file name or the declared content type), the pixel count from the
 header before any pixel is decoded.
+
+Decoding is the dear part, and it is bounded three ways:
+
+- the pixel cap (MAX_PIXELS, 24 megapixels) is what a phone photo of a receipt needs: phone
+  cameras save 12 MP (4000x3000) by default, and 48/50 MP sensors save 12 MP unless set to full
+  resolution; 24 MP (6000x4000) leaves room for those that save more. A 6300x6300 PNG
+  (39.7 MP, which the old 40 MP cap let through) is refused from its header;
+- a JPEG, nearly every phone photo, is decoded in draft mode: the decoder scales by 1/2, 1/4
+  or 1/8 while decoding, to the smallest size that is still at least the stored size
+  (MAX_SIDE), so a 12 MP photo is decoded at 3 MP;
+- at most DECODE_SLOTS pictures decode at once per process (IMPULSA_IMAGE_DECODES, 2 by
+  default); other uploads wait their turn. With gunicorn's 2 workers that is 4 on a server.
+
+A damaged picture is refused, whatever else is loaded: WeasyPrint sets Pillow's global
+``ImageFile.LOAD_TRUNCATED_IMAGES`` to True when it is imported, which would make a JPEG cut
+short decode with grey where its data is missing. The flag is put back to False before every
+decode, and every picture is decoded in full before it is accepted.
 """
 
 import io
+import os
+import threading
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -17,12 +36,14 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from .errors import DomainError, TooLarge
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 24_000_000
+DECODE_SLOTS = int(os.environ.get("IMPULSA_IMAGE_DECODES") or 2)
+_decoding = threading.BoundedSemaphore(DECODE_SLOTS)
 MAX_SIDE = 2000  # stored pictures are scaled down to this longest side
 THUMB_SIDE = 320
 CONTENT_TYPE = "image/jpeg"
@@ -93,18 +114,33 @@ def clean_image(upload: Any) -> CleanImage:
                 width, height = img.size
                 if width * height > MAX_PIXELS:
                     raise _too_many_pixels()
-                img.load()
-                picture = _pixels_only(ImageOps.exif_transpose(img))
+                # Full-size pixels exist only inside the slot: out of it come two JPEGs.
+                with _decoding:
+                    picture = _decode(img)
+                    picture.thumbnail((MAX_SIDE, MAX_SIDE))
+                    data = _jpeg(picture)
+                    picture.thumbnail((THUMB_SIDE, THUMB_SIDE))
+                    thumbnail = _jpeg(picture)
+                    del picture
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise _too_many_pixels() from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise NotAnImage(
                 _("This picture is damaged or not a JPEG, PNG or WebP."), field="body.file"
             ) from exc
-    picture.thumbnail((MAX_SIDE, MAX_SIDE))
-    data = _jpeg(picture)
-    picture.thumbnail((THUMB_SIDE, THUMB_SIDE))
-    return CleanImage(data=data, thumbnail=_jpeg(picture), width=width, height=height)
+    return CleanImage(data=data, thumbnail=thumbnail, width=width, height=height)
+
+
+def _decode(img: Image.Image) -> Image.Image:
+    """All the pixels, or an error if any are missing; JPEGs scaled down while decoding."""
+    ImageFile.LOAD_TRUNCATED_IMAGES = False  # see the module's docstring
+    if img.format == "JPEG":
+        # The box the stored picture will fill: the decoder picks the largest reduction that
+        # still covers it on both sides.
+        ratio = min(1.0, MAX_SIDE / max(img.size))
+        img.draft("RGB", (max(1, int(img.width * ratio)), max(1, int(img.height * ratio))))
+    img.load()
+    return _pixels_only(ImageOps.exif_transpose(img))
 
 
 def _too_many_pixels() -> DomainError:

@@ -21,8 +21,12 @@ def parse_amount(value: object, currency: str, *, field: str = "body.amount") ->
     """A positive amount with no more decimals than the currency has, or a 422 DomainError."""
     if currency not in CURRENCIES:
         raise DomainError(_("Unknown currency."), field="body.currency", status=422)
+    from .validation import is_plain_number
+
     try:
-        amount = Decimal(str(value))
+        if not is_plain_number(value):
+            raise ValueError(value)  # "1e3", "NaN", digits of other scripts
+        amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
         raise DomainError(_("Enter a number such as 12.50."), field=field, status=422) from exc
     if not amount.is_finite() or amount <= 0:

@@ -15,6 +15,11 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from PIL import ImageFile
+
+# Importing WeasyPrint makes Pillow accept truncated images everywhere in the process; uploads
+# must not be. It is imported lazily (below), so the flag is put back right after each import;
+# backend/lib/images.py also resets it before each decode.
 
 STATIC_ROOT = (Path(settings.BASE_DIR) / "backend" / "static").resolve()
 
@@ -22,6 +27,8 @@ STATIC_ROOT = (Path(settings.BASE_DIR) / "backend" / "static").resolve()
 def local_only_fetcher() -> Any:
     """A WeasyPrint URL fetcher that reads data: URIs and our static files, nothing else."""
     from weasyprint.urls import URLFetcher
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     class LocalOnlyFetcher(URLFetcher):
         def __init__(self) -> None:
@@ -41,6 +48,7 @@ def render_pdf(template: str, context: dict[str, Any], *, language: str | None =
     """Renders a template to PDF bytes, in the given language."""
     from weasyprint import HTML
 
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with translation.override(language or settings.LANGUAGE_CODE):
         html = render_to_string(template, context)
     document = HTML(

@@ -2,15 +2,95 @@
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 # An id sent in a body: a positive number that a database integer column can hold (a larger
 # one would be refused by the database driver instead of simply matching nothing).
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A sync counter (last_pulled_at, schema_version): never negative, within a database integer.
+Counter = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
+# Dates a person can mean in this service: a venture started, a sale made, a session held, a
+# goal set. An earlier or later one is a typing mistake (or a probe), refused with 422.
+EARLIEST_DATE = dt.date(1950, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+Date = Annotated[dt.date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
+
+
+class DateOutOfRange(ValueError):
+    pass
+
+
+def date_from_text(value: str) -> dt.date:
+    """A date typed in a portal form (YYYY-MM-DD) within the range above, or ValueError."""
+    day = dt.date.fromisoformat(value.strip())
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise DateOutOfRange(
+            _("Enter a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()}
+        )
+    return day
+
+
+# An amount as people type it: ASCII digits, an optional point and decimals. Not "1e3", not
+# "Infinity", not Arabic-Indic or full-width digits (which Decimal() would read silently).
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]{1,20}(\.[0-9]{1,20})?", re.ASCII)
+
+
+def is_plain_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    if isinstance(value, float):
+        return PLAIN_NUMBER.fullmatch(repr(value)) is not None
+    if isinstance(value, Decimal):
+        return value.is_finite() and PLAIN_NUMBER.fullmatch(format(value, "f")) is not None
+    return isinstance(value, str) and PLAIN_NUMBER.fullmatch(value.strip()) is not None
+
+
+def _plain_number(value: object) -> object:
+    if not is_plain_number(value):
+        raise ValueError(_("Enter a number such as 12.50."))
+    return value
+
+
+Amount = Annotated[Decimal, BeforeValidator(_plain_number)]
+
+
+def has_nul(value: object) -> bool:
+    """True if a NUL character is anywhere in a decoded JSON value (PostgreSQL refuses it)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+def parse_id(value: object) -> int | None:
+    """An id typed as text (a form field, a sync record, a list of ids), or None if it is not one.
+
+    Only ASCII digits count: ``str.isdigit()`` also accepts "²" and other digits that ``int()``
+    refuses, and Arabic-Indic or full-width digits that ``int()`` would read. Ids out of the
+    database's range are no id either.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 20:
+        number = int(value)
+    else:
+        return None
+    return number if 1 <= number <= MAX_ID else None
 
 
 _DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -30,9 +110,16 @@ def parse_date(text: str | None) -> dt.date | None:
         return None
     if _DATE_SHAPE.fullmatch(text):
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            if not EARLIEST_DATE <= day <= LATEST_DATE:
+                raise DateOutOfRange(
+                    _("Enter a date between %(first)s and %(last)s.")
+                    % {"first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()}
+                )
+            return day
     raise ValueError(date_message(text))
 
 

@@ -7,6 +7,7 @@ from ninja.pagination import paginate
 
 from backend.accounts.http import request_user
 from backend.lib.pagination import LimitOffsetPagination
+from backend.lib.validation import Id
 
 from . import iati, services
 from .models import ReportSnapshot
@@ -67,5 +68,5 @@ def list_reports(request: HttpRequest) -> QuerySet[ReportSnapshot]:
         }
     },
 )
-def iati_activity(request: HttpRequest, programme_id: int, query: Query[IatiQuery]) -> HttpResponse:
+def iati_activity(request: HttpRequest, programme_id: Id, query: Query[IatiQuery]) -> HttpResponse:
     return iati.download(request_user(request), programme_id, query.period_start, query.period_end)

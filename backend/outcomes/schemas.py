@@ -6,16 +6,17 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from backend.accounts.schemas import StrictIn
+from backend.lib.validation import Date, Id
 
 Dimension = Literal["sex", "age_band", "population_group", "country", "region", "disability"]
 
 
 class M2In(StrictIn):
     design: Literal["calendar", "training"] = "calendar"
-    baseline_start: dt.date | None = None
-    baseline_end: dt.date | None = None
-    followup_start: dt.date | None = None
-    followup_end: dt.date | None = None
+    baseline_start: Date | None = None
+    baseline_end: Date | None = None
+    followup_start: Date | None = None
+    followup_end: Date | None = None
     window_months: int = Field(3, ge=1, le=24)
     offset_months: int = Field(1, ge=0, le=24)
     min_weeks: int = Field(4, ge=1, le=52)
@@ -25,9 +26,9 @@ class M2In(StrictIn):
 
 
 class ReportIn(StrictIn):
-    programme_ids: list[int] = Field(..., min_length=1, max_length=50)
-    period_start: dt.date
-    period_end: dt.date
+    programme_ids: list[Id] = Field(..., min_length=1, max_length=50)
+    period_start: Date
+    period_end: Date
     breakdown: list[Dimension] = Field(default_factory=list, max_length=2)
     m2: M2In
 

@@ -74,7 +74,7 @@ def check_params(
         raise DomainError(
             _("Window, offset or minimum weeks out of range."), field="body.m2", status=422
         )
-    if not (Decimal(0) <= m2.tolerance <= Decimal("0.5")):
+    if not m2.tolerance.is_finite() or not (Decimal(0) <= m2.tolerance <= Decimal("0.5")):
         raise DomainError(
             _("The tolerance is a share between 0 and 0.5."), field="body.m2.tolerance", status=422
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.http import request_user
 from backend.lib.errors import DomainError
-from backend.lib.validation import parse_date
+from backend.lib.validation import parse_date, parse_id
 from backend.programmes import access
 
 from . import exports, iati, services
@@ -116,7 +116,7 @@ def _request_report(
         min_weeks=numbers["min_weeks"], tolerance=numbers["tolerance"],
     )  # fmt: skip
     params = services.check_params(
-        programme_ids=[int(p) for p in post.getlist("programme_ids") if p.isdigit()],
+        programme_ids=[n for n in map(parse_id, post.getlist("programme_ids")) if n],
         period_start=dates["period_start"],
         period_end=dates["period_end"],
         breakdown=[d for d in (post.get("dim1"), post.get("dim2")) if d],
@@ -234,7 +234,7 @@ def iati_export(request: HttpRequest) -> HttpResponse:
     if request.GET.get("download"):
         try:
             period_start, period_end = _iati_date(start), _iati_date(end)
-            programme_id = int(chosen) if chosen.isdigit() and len(chosen) < 10 else 0
+            programme_id = parse_id(chosen) or 0
             if programme_id not in {p.pk for p in programmes}:
                 raise DomainError(_("Choose one of your programmes."))
             return iati.download(user, programme_id, period_start, period_end)
@@ -242,7 +242,7 @@ def iati_export(request: HttpRequest) -> HttpResponse:
             error = str(exc.message)
     context = {
         "programmes": programmes,
-        "chosen": int(chosen) if chosen.isdigit() and len(chosen) < 10 else None,
+        "chosen": parse_id(chosen),
         "period_start": start,
         "period_end": end,
         "error": error,

@@ -10,6 +10,7 @@ from backend.accounts.http import request_user
 from backend.accounts.models import Consent, ErasureRequest
 from backend.lib.errors import NotFound
 from backend.lib.pagination import LimitOffsetPagination
+from backend.lib.validation import Id
 
 from . import access, services
 from .models import Membership, Programme, Role
@@ -27,7 +28,7 @@ from .schemas import (
 router = Router(tags=["programmes"])
 
 
-def _managed(request: HttpRequest, programme_id: int) -> Programme:
+def _managed(request: HttpRequest, programme_id: Id) -> Programme:
     programme = access.access_managed_programme(request_user(request), programme_id)
     if programme is None:
         raise NotFound("")
@@ -87,7 +88,7 @@ class ParticipantFilter(Schema):
 )
 @paginate(LimitOffsetPagination)
 def list_participants(
-    request: HttpRequest, programme_id: int, filters: Query[ParticipantFilter]
+    request: HttpRequest, programme_id: Id, filters: Query[ParticipantFilter]
 ) -> QuerySet[Membership]:
     programme = _managed(request, programme_id)
     qs = _participants(programme)
@@ -107,7 +108,7 @@ def list_participants(
     response=ParticipantDetail,
     summary="One participant's profile (the read is audited)",
 )
-def get_participant(request: HttpRequest, programme_id: int, user_id: int) -> Membership:
+def get_participant(request: HttpRequest, programme_id: Id, user_id: Id) -> Membership:
     programme = _managed(request, programme_id)
     m = _participants(programme).filter(user_id=user_id).first()
     if m is None:
@@ -125,7 +126,7 @@ def get_participant(request: HttpRequest, programme_id: int, user_id: int) -> Me
     "number gets the same answer, whether it has an account or not.",
 )
 def invite_participant(
-    request: HttpRequest, programme_id: int, payload: InviteIn
+    request: HttpRequest, programme_id: Id, payload: InviteIn
 ) -> Status[dict[str, Any]]:
     programme = _managed(request, programme_id)
     phone = services.invite_participant(
@@ -143,7 +144,7 @@ def invite_participant(
     "has an account or not; donor viewers are never made trainers.",
 )
 def invite_trainer(
-    request: HttpRequest, programme_id: int, payload: InviteIn
+    request: HttpRequest, programme_id: Id, payload: InviteIn
 ) -> Status[dict[str, Any]]:
     programme = _managed(request, programme_id)
     phone = services.invite_trainer(
@@ -161,7 +162,7 @@ def invite_trainer(
     "else by phone (POST /programmes/{id}/trainer-invitations).",
 )
 def assign_trainer(
-    request: HttpRequest, programme_id: int, payload: TrainerIn
+    request: HttpRequest, programme_id: Id, payload: TrainerIn
 ) -> Status[dict[str, Any]]:
     programme = _managed(request, programme_id)
     membership = services.assign_trainer(
@@ -178,7 +179,7 @@ def assign_trainer(
     summary="Erasure requests of this programme's participants, soonest due first",
 )
 @paginate(LimitOffsetPagination)
-def erasure_requests(request: HttpRequest, programme_id: int) -> QuerySet[ErasureRequest]:
+def erasure_requests(request: HttpRequest, programme_id: Id) -> QuerySet[ErasureRequest]:
     programme = _managed(request, programme_id)
     return ErasureRequest.objects.filter(
         user__memberships__programme=programme, user__memberships__role=Role.PARTICIPANT

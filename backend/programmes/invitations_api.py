@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from backend.accounts.http import request_user
+from backend.lib.validation import Id
 
 from . import services
 from .models import Invitation
@@ -33,7 +34,7 @@ def my_invitations(request: HttpRequest) -> QuerySet[Invitation]:
     description="Needs the privacy notice accepted first (403 consent_required): the "
     "programme's staff see my profile only from then on.",
 )
-def accept_invitation(request: HttpRequest, invitation_id: int) -> Invitation:
+def accept_invitation(request: HttpRequest, invitation_id: Id) -> Invitation:
     return services.accept_invitation(user=request_user(request), invitation_id=invitation_id)
 
 
@@ -42,5 +43,5 @@ def accept_invitation(request: HttpRequest, invitation_id: int) -> Invitation:
     response=InvitationOut,
     summary="Turn down an invitation into a programme",
 )
-def decline_invitation(request: HttpRequest, invitation_id: int) -> Invitation:
+def decline_invitation(request: HttpRequest, invitation_id: Id) -> Invitation:
     return services.decline_invitation(user=request_user(request), invitation_id=invitation_id)

@@ -6,6 +6,7 @@ from ninja import Field, Schema
 
 from backend.accounts.schemas import ProfileOut, StrictIn
 from backend.accounts.services import profile_dict
+from backend.lib.validation import Id
 
 
 class ProgrammeOut(Schema):
@@ -111,7 +112,7 @@ class InvitationOut(Schema):
 
 
 class TrainerIn(StrictIn):
-    user_id: int
+    user_id: Id
 
 
 class TrainerOut(Schema):

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Body, Router, Schema
 
 from backend.accounts.http import request_user
+from backend.lib.validation import Counter
 
 from . import engine
 
@@ -33,8 +34,8 @@ class PushOut(Schema):
 )
 def pull(
     request: HttpRequest,
-    last_pulled_at: int | None = None,
-    schema_version: int | None = None,
+    last_pulled_at: Counter | None = None,
+    schema_version: Counter | None = None,
     migration: str | None = None,
 ) -> dict[str, Any]:
     engine.parse_migration(migration)
@@ -53,7 +54,7 @@ def pull(
 )
 def push(
     request: HttpRequest,
-    last_pulled_at: int,
+    last_pulled_at: Counter,
     payload: dict[str, Any] = Body(...),  # noqa: B008 - ninja's way to declare a JSON body
 ) -> dict[str, Any]:
     return engine.push(user=request_user(request), last_pulled_at=last_pulled_at, body=payload)

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.lib.validation import EARLIEST_DATE, LATEST_DATE, parse_id
 
 from .models import Tombstone
 
@@ -113,7 +114,7 @@ class SyncTable:
 
     def lookup_ids(self, ids: list[str]) -> list[Any]:
         if self.int_ids:
-            return [int(i) for i in ids if i.isdigit() and len(i) < 18]
+            return [n for n in (parse_id(i) for i in ids) if n is not None]
         return ids
 
 
@@ -171,13 +172,21 @@ def date_value(raw: dict[str, Any], name: str, *, required: bool = True) -> dt.d
     if value in (None, "") and not required:
         return None
     try:
-        return dt.date.fromisoformat(str(value))
+        day = dt.date.fromisoformat(str(value))
     except ValueError:
         raise invalid(name, _("enter a date as YYYY-MM-DD.")) from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise invalid(
+            name,
+            _("enter a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()},
+        )
+    return day
 
 
 def int_value(raw: dict[str, Any], name: str) -> int:
     value = raw.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+    number = parse_id(value)
+    if number is None:
         raise invalid(name, _("enter a whole number."))
-    return int(value)
+    return number

@@ -13,6 +13,7 @@ from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.lib.errors import Forbidden, NotFound
 from backend.lib.pagination import LimitOffsetPagination
+from backend.lib.validation import Id
 from backend.programmes import access
 
 from . import selectors, services, tasks
@@ -38,28 +39,28 @@ from .schemas import (
 router = Router(tags=["training"])
 
 
-def _cohort(request: HttpRequest, cohort_id: int) -> Cohort:
+def _cohort(request: HttpRequest, cohort_id: Id) -> Cohort:
     cohort = access.access_cohort(request_user(request), cohort_id)
     if cohort is None:
         raise NotFound(_("Not found."))
     return cohort
 
 
-def _session(request: HttpRequest, session_id: int) -> CohortSession:
+def _session(request: HttpRequest, session_id: Id) -> CohortSession:
     session = access.access_session(request_user(request), session_id)
     if session is None:
         raise NotFound(_("Not found."))
     return session
 
 
-def _enrollment(request: HttpRequest, enrollment_id: int) -> Enrollment:
+def _enrollment(request: HttpRequest, enrollment_id: Id) -> Enrollment:
     enrollment = access.access_staff_enrollment(request_user(request), enrollment_id)
     if enrollment is None:
         raise NotFound(_("Not found."))
     return enrollment
 
 
-def _managed_cohort(request: HttpRequest, cohort_id: int) -> Cohort:
+def _managed_cohort(request: HttpRequest, cohort_id: Id) -> Cohort:
     cohort = _cohort(request, cohort_id)
     if not access.may_manage_cohort(request_user(request), cohort):
         raise Forbidden(_("Only the programme's managers can do this."))
@@ -110,7 +111,7 @@ def create_cohort(request: HttpRequest, payload: CohortIn) -> Status[Cohort]:
 
 
 @router.get("/cohorts/{cohort_id}", response=CohortOut, summary="One cohort")
-def get_cohort(request: HttpRequest, cohort_id: int) -> Cohort:
+def get_cohort(request: HttpRequest, cohort_id: Id) -> Cohort:
     cohort = _cohort(request, cohort_id)
     return selectors.cohort_list(Cohort.objects.filter(pk=cohort.pk)).get()
 
@@ -119,7 +120,7 @@ def get_cohort(request: HttpRequest, cohort_id: int) -> Cohort:
     "/cohorts/{cohort_id}/sessions", response=list[SessionOut], summary="A cohort's sessions"
 )
 @paginate(LimitOffsetPagination)
-def list_sessions(request: HttpRequest, cohort_id: int) -> QuerySet[CohortSession]:
+def list_sessions(request: HttpRequest, cohort_id: Id) -> QuerySet[CohortSession]:
     return _cohort(request, cohort_id).sessions.order_by("date", "pk")
 
 
@@ -128,7 +129,7 @@ def list_sessions(request: HttpRequest, cohort_id: int) -> QuerySet[CohortSessio
     response={201: SessionOut},
     summary="Add a dated session (within the cohort's dates)",
 )
-def add_session(request: HttpRequest, cohort_id: int, payload: SessionIn) -> Status[Any]:
+def add_session(request: HttpRequest, cohort_id: Id, payload: SessionIn) -> Status[Any]:
     cohort = _cohort(request, cohort_id)
     session = services.add_session(
         actor=request_user(request), cohort=cohort, date=payload.date, module=payload.module
@@ -143,7 +144,7 @@ def add_session(request: HttpRequest, cohort_id: int, payload: SessionIn) -> Sta
     description="The read is recorded in the audit log.",
 )
 @paginate(LimitOffsetPagination)
-def roster(request: HttpRequest, cohort_id: int) -> QuerySet[Enrollment]:
+def roster(request: HttpRequest, cohort_id: Id) -> QuerySet[Enrollment]:
     cohort = _cohort(request, cohort_id)
     audit(request_user(request), "training.roster", obj=cohort)
     return selectors.roster(cohort)
@@ -154,7 +155,7 @@ def roster(request: HttpRequest, cohort_id: int) -> QuerySet[Enrollment]:
     response={201: EnrollmentOut},
     summary="Enroll a participant of the programme (managers)",
 )
-def enroll(request: HttpRequest, cohort_id: int, payload: EnrollIn) -> Status[Enrollment]:
+def enroll(request: HttpRequest, cohort_id: Id, payload: EnrollIn) -> Status[Enrollment]:
     cohort = _managed_cohort(request, cohort_id)
     enrollment = services.enroll(
         actor=request_user(request), cohort=cohort, participant_id=payload.participant_id
@@ -167,7 +168,7 @@ def enroll(request: HttpRequest, cohort_id: int, payload: EnrollIn) -> Status[En
     response={202: QueuedOut},
     summary="Issue certificates to everyone who completed (in the background)",
 )
-def issue_cohort_certificates(request: HttpRequest, cohort_id: int) -> Status[dict[str, int]]:
+def issue_cohort_certificates(request: HttpRequest, cohort_id: Id) -> Status[dict[str, int]]:
     cohort = _cohort(request, cohort_id)
     queued = tasks.queue_cohort_certificates(actor=request_user(request), cohort=cohort)
     return Status(202, {"queued": queued})
@@ -179,7 +180,7 @@ def issue_cohort_certificates(request: HttpRequest, cohort_id: int) -> Status[di
     summary="Attendance sheet of a session: everyone enrolled and their current mark",
 )
 @paginate(LimitOffsetPagination)
-def attendance_sheet(request: HttpRequest, session_id: int) -> QuerySet[Enrollment]:
+def attendance_sheet(request: HttpRequest, session_id: Id) -> QuerySet[Enrollment]:
     session = _session(request, session_id)
     audit(request_user(request), "training.attendance", obj=session)
     return selectors.session_sheet(session.cohort, session)
@@ -194,7 +195,7 @@ def attendance_sheet(request: HttpRequest, session_id: int) -> QuerySet[Enrollme
         "correction and the earlier mark is kept in the history."
     ),
 )
-def mark_attendance(request: HttpRequest, session_id: int, payload: AttendanceIn) -> Any:
+def mark_attendance(request: HttpRequest, session_id: Id, payload: AttendanceIn) -> Any:
     session = _session(request, session_id)
     result = services.mark_attendance(
         actor=request_user(request),
@@ -210,7 +211,7 @@ def mark_attendance(request: HttpRequest, session_id: int, payload: AttendanceIn
     summary="Record pre/post-test scores, or mark a person as dropped out",
 )
 def update_enrollment(
-    request: HttpRequest, enrollment_id: int, payload: EnrollmentPatchIn
+    request: HttpRequest, enrollment_id: Id, payload: EnrollmentPatchIn
 ) -> Enrollment:
     user = request_user(request)
     enrollment = _enrollment(request, enrollment_id)
@@ -230,7 +231,7 @@ def update_enrollment(
     response={201: CertificateOut, 200: CertificateOut},
     summary="Issue the certificate of a person who completed (200 when already issued)",
 )
-def issue_certificate(request: HttpRequest, enrollment_id: int) -> Status[Certificate]:
+def issue_certificate(request: HttpRequest, enrollment_id: Id) -> Status[Certificate]:
     enrollment = _enrollment(request, enrollment_id)
     certificate, created = services.issue_certificate(
         actor=request_user(request), enrollment=enrollment
@@ -243,7 +244,7 @@ def issue_certificate(request: HttpRequest, enrollment_id: int) -> Status[Certif
     response=CertificateOut,
     summary="Revoke a certificate, with a reason (managers)",
 )
-def revoke_certificate(request: HttpRequest, certificate_id: int, payload: RevokeIn) -> Any:
+def revoke_certificate(request: HttpRequest, certificate_id: Id, payload: RevokeIn) -> Any:
     user = request_user(request)
     certificate = access.access_certificate(user, certificate_id)
     if certificate is None:
@@ -264,7 +265,7 @@ def revoke_certificate(request: HttpRequest, certificate_id: int, payload: Revok
         }
     },
 )
-def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
+def certificate_pdf(request: HttpRequest, certificate_id: Id) -> HttpResponse:
     user = request_user(request)
     certificate = access.access_certificate(user, certificate_id)
     if certificate is None:

@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 from ninja import Field, Schema
 
 from backend.accounts.schemas import StrictIn
-from backend.lib.validation import Id
+from backend.lib.validation import Date, Id
 
 from . import selectors
 from .models import AttendanceStatus, Certificate, Cohort, Enrollment
@@ -56,12 +56,12 @@ class CohortTrainerOut(Schema):
 
 
 class CohortIn(StrictIn):
-    programme_id: int
-    course_id: int
+    programme_id: Id
+    course_id: Id
     name: str = Field(..., min_length=1, max_length=120)
     trainer_ids: list[Id] = Field(..., min_length=1, max_length=10)
-    start_date: dt.date
-    end_date: dt.date
+    start_date: Date
+    end_date: Date
     capacity: int = Field(..., ge=1, le=500)
     is_virtual: bool = False
     country: str | None = Field(None, max_length=2, description="Defaults to the programme's")
@@ -119,7 +119,7 @@ class CohortOut(Schema):
 
 
 class SessionIn(StrictIn):
-    date: dt.date
+    date: Date
     module: str = Field("", max_length=200)
 
 
@@ -131,7 +131,7 @@ class SessionOut(Schema):
 
 
 class EnrollIn(StrictIn):
-    participant_id: int
+    participant_id: Id
 
 
 class EnrollmentProgressOut(Schema):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.audit import audit
 from backend.accounts.models import User
+from backend.lib.validation import parse_id
 from backend.programmes import access
 from backend.sync.changes import next_seq
 from backend.sync.registry import Column, Rejected, SyncTable, epoch_ms, iso_date, register, text
@@ -27,8 +28,8 @@ from .models import Attendance, Cohort, CohortSession, Course, Enrollment
 
 
 def _ids(raw: dict[str, Any], name: str) -> list[int]:
-    value = str(raw.get(name))
-    return [int(value)] if value.isdigit() and len(value) < 18 else []
+    number = parse_id(str(raw.get(name)))
+    return [] if number is None else [number]
 
 
 def _language() -> str:
@@ -200,14 +201,15 @@ class AttendanceTable(SyncTable):
 
     def _mark(self, user: User, raw: dict[str, Any], *, sync_id: str | None) -> None:
         session_id, enrollment_id = text(raw, "session_id"), text(raw, "enrollment_id")
-        session = access.access_session(user, int(session_id)) if session_id.isdigit() else None
-        if session is None or not enrollment_id.isdigit():
+        session_pk, enrollment_pk = parse_id(session_id), parse_id(enrollment_id)
+        session = access.access_session(user, session_pk) if session_pk else None
+        if session is None or enrollment_pk is None:
             raise Rejected("not_found", _("This session was not found."))
         services.mark_attendance(
             actor=user,
             session=session,
-            marks=[(int(enrollment_id), text(raw, "status"))],
-            sync_ids={int(enrollment_id): sync_id} if sync_id else None,
+            marks=[(enrollment_pk, text(raw, "status"))],
+            sync_ids={enrollment_pk: sync_id} if sync_id else None,
         )
 
     def create(self, user: User, raw: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.lib.errors import DomainError
 from backend.lib.ratelimit import over_limit
+from backend.lib.validation import parse_id
 from backend.programmes import access
 
 from . import selectors, services, tasks
@@ -78,10 +79,7 @@ def session_sheet(request: HttpRequest, session_id: int) -> HttpResponse:
     if session is None:
         raise Http404
     if request.method == "POST":
-        try:
-            enrollment_id = int(request.POST.get("enrollment", ""))
-        except ValueError:
-            enrollment_id = 0
+        enrollment_id = parse_id(request.POST.get("enrollment", "")) or 0
         status = request.POST.get("status", "")
         try:
             services.mark_attendance(

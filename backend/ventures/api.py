@@ -5,13 +5,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import CursorPagination, paginate
+from ninja.pagination import paginate
 
 from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.lib import images
 from backend.lib.errors import DomainError, NotFound
-from backend.lib.pagination import LimitOffsetPagination
+from backend.lib.pagination import BoundedCursorPagination, LimitOffsetPagination
+from backend.lib.validation import Id
 from backend.programmes.access import (
     access_entry,
     access_own_entry,
@@ -55,14 +56,14 @@ IMAGE_RESPONSE = {
 }
 
 
-def _venture(request: HttpRequest, venture_id: int) -> Venture:
+def _venture(request: HttpRequest, venture_id: Id) -> Venture:
     venture = access_venture(request_user(request), venture_id)
     if venture is None:
         raise NotFound(_("Not found."))
     return venture
 
 
-def _own_venture(request: HttpRequest, venture_id: int) -> Venture:
+def _own_venture(request: HttpRequest, venture_id: Id) -> Venture:
     venture = access_own_venture(request_user(request), venture_id)
     if venture is None:
         raise NotFound(_("Not found."))
@@ -76,13 +77,13 @@ def _audit_staff_read(request: HttpRequest, venture: Venture, action: str) -> No
         audit(user, action, subject=venture.owner, obj=venture)
 
 
-def _with_outstanding(request: HttpRequest, venture_id: int) -> Venture:
+def _with_outstanding(request: HttpRequest, venture_id: Id) -> Venture:
     return selectors.ventures_for(request_user(request)).get(pk=venture_id)
 
 
 @router.get("/ventures", response=list[VentureOut], summary="Ventures I own or oversee")
 @paginate(LimitOffsetPagination)
-def list_ventures(request: HttpRequest, programme_id: int | None = None) -> QuerySet[Venture]:
+def list_ventures(request: HttpRequest, programme_id: Id | None = None) -> QuerySet[Venture]:
     user = request_user(request)
     if managed_programmes(user).exists():  # a staff read of other people's ventures
         audit(user, "venture.list", programme_id=programme_id)
@@ -96,7 +97,7 @@ def create_venture(request: HttpRequest, payload: VentureIn) -> Status[Venture]:
 
 
 @router.get("/ventures/{venture_id}", response=VentureOut, summary="One venture")
-def get_venture(request: HttpRequest, venture_id: int) -> Venture:
+def get_venture(request: HttpRequest, venture_id: Id) -> Venture:
     venture = _venture(request, venture_id)
     _audit_staff_read(request, venture, "venture.view")
     return _with_outstanding(request, venture.pk)
@@ -107,7 +108,7 @@ def get_venture(request: HttpRequest, venture_id: int) -> Venture:
     response=VentureOut,
     summary="Change my venture's details (never its ledger, country or currency)",
 )
-def update_venture(request: HttpRequest, venture_id: int, payload: VentureUpdateIn) -> Venture:
+def update_venture(request: HttpRequest, venture_id: Id, payload: VentureUpdateIn) -> Venture:
     venture = _own_venture(request, venture_id)
     services.update_venture(venture=venture, changes=payload.model_dump(exclude_unset=True))
     return _with_outstanding(request, venture.pk)
@@ -119,7 +120,7 @@ def update_venture(request: HttpRequest, venture_id: int, payload: VentureUpdate
     summary="Set my venture's photo (JPEG, PNG or WebP, at most 10 MB)",
     openapi_extra=UPLOAD_BODY,
 )
-def set_photo(request: HttpRequest, venture_id: int) -> Venture:
+def set_photo(request: HttpRequest, venture_id: Id) -> Venture:
     venture = _own_venture(request, venture_id)
     services.set_venture_photo(venture=venture, upload=_upload(request))
     return _with_outstanding(request, venture.pk)
@@ -128,7 +129,7 @@ def set_photo(request: HttpRequest, venture_id: int) -> Venture:
 @router.get(
     "/ventures/{venture_id}/photo", summary="The venture's photo", openapi_extra=IMAGE_RESPONSE
 )
-def get_photo(request: HttpRequest, venture_id: int) -> HttpResponse:
+def get_photo(request: HttpRequest, venture_id: Id) -> HttpResponse:
     venture = _venture(request, venture_id)
     if not venture.photo:
         raise NotFound(_("This venture has no photo."))
@@ -143,7 +144,7 @@ def get_photo(request: HttpRequest, venture_id: int) -> HttpResponse:
     description="201 when new; 200 when the same id and content were already recorded; "
     "409 when the id is taken by an entry with other content.",
 )
-def create_entry(request: HttpRequest, venture_id: int, payload: EntryIn) -> Status[LedgerEntry]:
+def create_entry(request: HttpRequest, venture_id: Id, payload: EntryIn) -> Status[LedgerEntry]:
     venture = _own_venture(request, venture_id)
     data = services.EntryInput(
         **payload.model_dump(exclude={"wallet", "category"}),
@@ -159,9 +160,9 @@ def create_entry(request: HttpRequest, venture_id: int, payload: EntryIn) -> Sta
     response=list[EntryOut],
     summary="A venture's ledger, newest first, voided entries included and marked",
 )
-@paginate(CursorPagination, ordering=("-received_at", "-id"))
+@paginate(BoundedCursorPagination, ordering=("-received_at", "-id"))
 def list_entries(
-    request: HttpRequest, venture_id: int, filters: Query[EntryFilter]
+    request: HttpRequest, venture_id: Id, filters: Query[EntryFilter]
 ) -> QuerySet[LedgerEntry]:
     venture = _venture(request, venture_id)
     _audit_staff_read(request, venture, "venture.entries")
@@ -225,7 +226,7 @@ def get_receipt(request: HttpRequest, entry_id: str, thumbnail: bool = False) ->
     description="Buckets per day, week (Monday first) or month; the trend compares the range "
     "with the range of the same length just before it.",
 )
-def summary(request: HttpRequest, venture_id: int, query: Query[SummaryQuery]) -> dict[str, Any]:
+def summary(request: HttpRequest, venture_id: Id, query: Query[SummaryQuery]) -> dict[str, Any]:
     venture = _venture(request, venture_id)
     if query.end < query.start:
         raise DomainError(
@@ -250,7 +251,7 @@ def summary(request: HttpRequest, venture_id: int, query: Query[SummaryQuery]) -
         "responses": {200: {"description": "A PDF", "content": {"application/pdf": {}}}}
     },
 )
-def business_record(request: HttpRequest, venture_id: int) -> HttpResponse:
+def business_record(request: HttpRequest, venture_id: Id) -> HttpResponse:
     venture = _own_venture(request, venture_id)
     pdf = records.issue_record(venture=venture)
     response = HttpResponse(pdf, content_type="application/pdf")

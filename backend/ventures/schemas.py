@@ -6,6 +6,7 @@ from ninja import Field, Schema
 
 from backend.accounts.schemas import StrictIn
 from backend.lib.money import to_string
+from backend.lib.validation import Amount, Date, Id
 
 from .models import ExpenseCategory, Formalisation, Kind, LedgerEntry, Method, Venture, Wallet
 
@@ -16,12 +17,12 @@ Sector = Literal[
 
 
 class VentureIn(StrictIn):
-    programme_id: int
+    programme_id: Id
     name: str = Field(..., min_length=1, max_length=120)
     sector: Sector = Field(..., description="ISIC Rev. 4 section letter")
     region: str = Field("", max_length=10, description="ISO 3166-2 code, e.g. PE-PIU")
     formalisation: Formalisation = Formalisation.INFORMAL
-    started_on: dt.date
+    started_on: Date
     currency: str | None = Field(
         None, max_length=3, description="Optional; when sent it must be the country's currency"
     )
@@ -32,7 +33,7 @@ class VentureUpdateIn(StrictIn):
     sector: Sector | None = None
     region: str | None = Field(None, max_length=10)
     formalisation: Formalisation | None = None
-    started_on: dt.date | None = None
+    started_on: Date | None = None
 
 
 class VentureOut(Schema):
@@ -63,9 +64,9 @@ class EntryIn(StrictIn):
         ..., min_length=1, max_length=36, description="Chosen by the client; a retry reuses it"
     )
     kind: Kind
-    amount: Decimal = Field(..., description='In the venture\'s currency, e.g. "12.50"')
+    amount: Amount = Field(..., description='In the venture\'s currency, e.g. "12.50"')
     currency: str | None = Field(None, max_length=3, description="Optional; must match")
-    occurred_on: dt.date = Field(..., description="Business date")
+    occurred_on: Date = Field(..., description="Business date")
     payment_method: Method
     wallet: Wallet | None = Field(None, description="Only for mobile_wallet")
     category: ExpenseCategory | None = Field(None, description="Only for expenses")
@@ -102,8 +103,8 @@ class EntryOut(Schema):
 
 
 class EntryFilter(Schema):
-    start: dt.date | None = Field(None, description="Business date from (inclusive)")
-    end: dt.date | None = Field(None, description="Business date to (inclusive)")
+    start: Date | None = Field(None, description="Business date from (inclusive)")
+    end: Date | None = Field(None, description="Business date to (inclusive)")
     kind: Kind | None = None
     method: Method | None = None
     voided: bool | None = Field(None, description="true: only voided; false: only valid")

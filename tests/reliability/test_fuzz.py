@@ -293,3 +293,80 @@ def test_ending_a_session_by_an_id_no_database_can_hold_is_refused(world: World)
     assert resp.status_code == 400
     assert resp.json()["errors"][0]["code"] == "invalid_choice"
     assert Client().get("/api/v1/me", headers={"X-Session-Token": token}).status_code == 200
+
+
+# The outside probe's bad inputs (issue 26), sent to every operation of both specs: each must
+# be answered with a status the spec declares, in JSON, never a server error.
+HUGE = 10**25
+NESTED = "[" * 30_000 + "]" * 30_000
+
+
+def _bad_requests(spec: dict[str, Any], ids: dict[str, list[Any]]) -> Any:
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            params = [p for p in operation.get("parameters", []) if "in" in p and "schema" in p]
+            url = path
+            for p in params:
+                if p["in"] == "path":
+                    url = url.replace(f"{{{p['name']}}}", str((ids.get(p["name"]) or [1])[0]))
+            integers = [
+                p for p in params if p["schema"].get("type") == "integer" or "anyOf" in p["schema"]
+            ]
+            where = f"{method.upper()} {path}"
+            for p in integers:
+                if p["in"] == "path":
+                    yield where, method, path.replace(f"{{{p['name']}}}", str(HUGE)), None, None
+                elif p["in"] == "query":
+                    yield where, method, f"{url}?{p['name']}={HUGE}", None, None
+            if method == "get":
+                yield where, method, f"{url}?q=a%00b", None, None
+                continue
+            content = operation.get("requestBody", {}).get("content", {})
+            if "multipart/form-data" in content:
+                yield where, method, url, b"--x\r\n", "multipart/form-data"
+                continue
+            yield where, method, url, b'{"a": 1}', "text/plain"
+            yield where, method, url, b'{"name": "a\\u0000b"}', "application/json"
+            yield where, method, url, NESTED.encode(), "application/json"
+
+
+def _declared(operation: dict[str, Any], status: int) -> bool:
+    responses = operation.get("responses", {})
+    return str(status) in responses or status in responses or "default" in responses
+
+
+@pytest.mark.parametrize("which", ["api", "allauth"])
+def test_the_probes_bad_inputs_get_declared_json_answers(world: World, which: str) -> None:
+    if which == "api":
+        spec = api.get_openapi_schema()
+        ids = _path_values(world)
+        token = _token(world, "manager")
+    else:
+        spec = json.loads(Client().get("/_allauth/openapi.json").content)
+        spec["paths"] = {p: m for p, m in spec["paths"].items() if p.startswith("/_allauth/app/")}
+        ids = {}
+        token = None
+    client = Client(raise_request_exception=False)
+    headers = {"X-Session-Token": token} if token else {}
+    sent, wrong = 0, []
+    for where, method, url, body, content_type in _bad_requests(spec, ids):
+        kwargs: dict[str, Any] = {"headers": headers}
+        if body is not None:
+            kwargs.update(data=body, content_type=content_type)
+        resp = getattr(client, method)(url, **kwargs)
+        sent += 1
+        operation = spec["paths"][where.split(" ", 1)[1]][method]
+        problems = []
+        if resp.status_code >= 500:
+            problems.append("server error")
+        if which == "api" and not _declared(operation, resp.status_code):
+            problems.append("status not in the spec")
+        if resp.status_code >= 400 and not resp.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            problems.append(f"not JSON ({resp.get('Content-Type')})")
+        if problems:
+            wrong.append(f"{where} {url[:80]} {content_type}: {resp.status_code} {problems}")
+    print(f"{which}: {sent} bad requests, {len(wrong)} wrong answers")
+    assert sent > 50
+    assert wrong == [], "\n".join(wrong)

@@ -113,3 +113,76 @@ def test_storage_names_are_generated() -> None:
     assert full.endswith(".jpg")
     assert thumb.endswith("-thumb.jpg")
     assert full != images.storage_names("receipts", "jpg")[0]
+
+
+def _photo(side: tuple[int, int] = (1200, 900)) -> bytes:
+    """A JPEG with detail everywhere (noise compresses badly, so the file is long enough)."""
+    img = Image.effect_noise(side, 64).convert("RGB")
+    out = io.BytesIO()
+    img.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+def test_a_jpeg_cut_short_is_refused_even_with_weasyprint_loaded() -> None:
+    import weasyprint  # noqa: F401 - importing it is what sets Pillow's flag
+    from PIL import ImageFile
+
+    import backend.lib.pdf  # noqa: F401
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as WeasyPrint leaves it on import
+    try:
+        whole = _photo()
+        assert len(whole) > 3_000
+        assert images.clean_image(whole).width == 1200
+        with pytest.raises(images.NotAnImage):
+            images.clean_image(whole[:3_000])
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+def test_the_pixel_cap_is_what_phone_receipts_need() -> None:
+    assert images.MAX_PIXELS == 24_000_000
+    with pytest.raises(DomainError) as caught:  # the 6300x6300 PNG of the outside probe
+        images.clean_image(bomb_png(6_300, 6_300))
+    assert caught.value.code == "too_many_pixels"
+
+
+def test_a_jpeg_is_decoded_at_the_stored_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    sizes = []
+    original = images._pixels_only
+
+    def spy(img: Image.Image) -> Image.Image:
+        sizes.append(img.size)
+        return original(img)
+
+    monkeypatch.setattr(images, "_pixels_only", spy)
+    clean = images.clean_image(_photo((4_000, 3_000)))
+    assert (clean.width, clean.height) == (4_000, 3_000)  # what the phone sent
+    assert sizes == [(2_000, 1_500)]  # decoded at a quarter of the pixels
+
+
+def test_at_most_the_configured_number_of_pictures_decode_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    busy, peak, lock = [0], [0], threading.Lock()
+    original = images._pixels_only
+
+    def slow(img: Image.Image) -> Image.Image:
+        with lock:
+            busy[0] += 1
+            peak[0] = max(peak[0], busy[0])
+        time.sleep(0.05)
+        with lock:
+            busy[0] -= 1
+        return original(img)
+
+    monkeypatch.setattr(images, "_pixels_only", slow)
+    photo = _photo((300, 200))
+    threads = [threading.Thread(target=images.clean_image, args=(photo,)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert peak[0] == images.DECODE_SLOTS == 2

@@ -10,6 +10,7 @@ from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.lib.errors import DomainError, NotFound
 from backend.lib.pagination import LimitOffsetPagination
+from backend.lib.validation import Id
 from backend.programmes import access
 from backend.programmes.models import Funder, Programme
 
@@ -20,7 +21,7 @@ from .schemas import ContributionIn, DisburseIn, FundEntryOut, FundSummaryOut, G
 router = Router(tags=["fund"])
 
 
-def _fund(programmes: QuerySet[Programme], programme_id: int) -> Fund:
+def _fund(programmes: QuerySet[Programme], programme_id: Id) -> Fund:
     fund = Fund.objects.filter(programme__in=programmes, programme_id=programme_id).first()
     if fund is None:
         raise NotFound("")
@@ -30,7 +31,7 @@ def _fund(programmes: QuerySet[Programme], programme_id: int) -> Fund:
 @router.get(
     "/funds/{programme_id}", response=FundSummaryOut, summary="A programme's fund in figures"
 )
-def fund_summary(request: HttpRequest, programme_id: int) -> dict[str, Any]:
+def fund_summary(request: HttpRequest, programme_id: Id) -> dict[str, Any]:
     user = request_user(request)
     fund = _fund(access.fund_programmes_aggregate(user), programme_id)
     if access.fund_programmes_full(user).filter(pk=programme_id).exists():
@@ -43,7 +44,7 @@ def fund_summary(request: HttpRequest, programme_id: int) -> dict[str, Any]:
 
 @router.get("/funds/{programme_id}/entries", response=list[FundEntryOut], summary="The fund ledger")
 @paginate(LimitOffsetPagination)
-def fund_entries(request: HttpRequest, programme_id: int) -> QuerySet[FundEntry]:
+def fund_entries(request: HttpRequest, programme_id: Id) -> QuerySet[FundEntry]:
     fund = _fund(access.fund_programmes_full(request_user(request)), programme_id)
     return fund.entries.order_by("-created_at", "-id")
 
@@ -54,7 +55,7 @@ def fund_entries(request: HttpRequest, programme_id: int) -> QuerySet[FundEntry]
     summary="Record institutional funding",
 )
 def add_contribution(
-    request: HttpRequest, programme_id: int, payload: ContributionIn
+    request: HttpRequest, programme_id: Id, payload: ContributionIn
 ) -> Status[FundEntry]:
     user = request_user(request)
     fund = _fund(access.fund_programmes_full(user), programme_id)
@@ -76,7 +77,7 @@ def add_contribution(
 
 @router.get("/funds/{programme_id}/grants", response=list[GrantOut], summary="Grants from the fund")
 @paginate(LimitOffsetPagination)
-def list_grants(request: HttpRequest, programme_id: int) -> QuerySet[Grant]:
+def list_grants(request: HttpRequest, programme_id: Id) -> QuerySet[Grant]:
     fund = _fund(access.fund_programmes_full(request_user(request)), programme_id)
     audit(request_user(request), "grant.list", obj=fund)
     return fund.grants.select_related("fund", "venture").order_by("-granted_at", "-id")
@@ -87,7 +88,7 @@ def list_grants(request: HttpRequest, programme_id: int) -> QuerySet[Grant]:
     response={201: GrantOut},
     summary="Grant seed capital to a venture",
 )
-def create_grant(request: HttpRequest, programme_id: int, payload: GrantIn) -> Status[Grant]:
+def create_grant(request: HttpRequest, programme_id: Id, payload: GrantIn) -> Status[Grant]:
     user = request_user(request)
     fund = _fund(access.fund_programmes_full(user), programme_id)
     venture = (
@@ -108,7 +109,7 @@ def create_grant(request: HttpRequest, programme_id: int, payload: GrantIn) -> S
 @router.post(
     "/grants/{grant_id}/disburse", response=GrantOut, summary="Record that a grant was paid out"
 )
-def disburse_grant(request: HttpRequest, grant_id: int, payload: DisburseIn) -> Grant:
+def disburse_grant(request: HttpRequest, grant_id: Id, payload: DisburseIn) -> Grant:
     user = request_user(request)
     grant = Grant.objects.filter(
         pk=grant_id, fund__programme__in=access.fund_programmes_full(user)

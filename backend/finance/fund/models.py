@@ -225,6 +225,9 @@ class StripeEvent(models.Model):
     type = models.CharField(_("event type"), max_length=100)
     received_at = models.DateTimeField(auto_now_add=True, verbose_name=_("received"))
     payload = models.JSONField()
+    # Why a signed event could not be applied (a field missing or of the wrong type): it is
+    # kept and acknowledged, so Stripe stops resending it, and someone can look at it.
+    problem = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-received_at"]

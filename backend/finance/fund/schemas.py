@@ -4,6 +4,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from backend.accounts.schemas import StrictIn
+from backend.lib.validation import Amount, Id
 
 
 class FundSummaryOut(Schema):
@@ -32,7 +33,7 @@ class FundEntryOut(Schema):
 
 
 class ContributionIn(StrictIn):
-    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+    amount: Amount = Field(..., gt=0, max_digits=14, decimal_places=2)
     funder_code: str | None = Field(None, max_length=20)
     reference: str = Field(
         ..., min_length=1, max_length=80, description="Agreement or transfer reference"
@@ -41,8 +42,8 @@ class ContributionIn(StrictIn):
 
 
 class GrantIn(StrictIn):
-    venture_id: int
-    amount: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
+    venture_id: Id
+    amount: Amount = Field(..., gt=0, max_digits=12, decimal_places=2)
     purpose: str = Field(..., min_length=3, max_length=300)
 
 

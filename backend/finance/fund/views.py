@@ -11,6 +11,7 @@ from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.lib.errors import DomainError
 from backend.lib.formats import parse_local_amount
+from backend.lib.validation import parse_id
 from backend.programmes import access
 
 from . import gateway, services
@@ -95,7 +96,7 @@ def programme_fund(request: HttpRequest, programme_id: int) -> HttpResponse:
     if request.method == "POST" and full:
         venture = (
             access.ventures_visible_to(user)
-            .filter(pk=request.POST.get("venture_id") or 0, programme_id=programme_id)
+            .filter(pk=parse_id(request.POST.get("venture_id")) or 0, programme_id=programme_id)
             .first()
         )
         try:

@@ -8,6 +8,8 @@ kept, and the donation ends refunded once the payment is known.
 
 import json
 import logging
+import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -25,14 +27,40 @@ from .models import Donation, FundEntry, StripeEvent
 log = logging.getLogger(__name__)
 
 
+class Unusable(Exception):
+    """A signed event whose content cannot be applied; it is recorded, not retried."""
+
+
 def _donation_for(obj: dict[str, Any]) -> Donation | None:
     metadata = obj.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise Unusable("metadata is not an object")
     donation_id = metadata.get("donation_id") or obj.get("client_reference_id")
     qs = Donation.objects.select_for_update()
     if donation_id:
-        return qs.filter(public_id=donation_id).first()
+        try:
+            public_id = uuid.UUID(str(donation_id))
+        except ValueError:
+            raise Unusable("donation_id is not one of ours") from None
+        return qs.filter(public_id=public_id).first()
     intent = obj.get("payment_intent")
+    if intent and not isinstance(intent, str):
+        raise Unusable("payment_intent is not text")
     return qs.filter(stripe_payment_intent=intent).first() if intent else None
+
+
+def _cents(obj: dict[str, Any], name: str) -> int:
+    value = obj.get(name) or 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise Unusable(f"{name} is not a whole number of cents")
+    return value
+
+
+def _object_id(obj: dict[str, Any]) -> str:
+    value = obj.get("id")
+    if not isinstance(value, str) or not value:
+        raise Unusable("the object has no id")
+    return value
 
 
 def _settle_status(donation: Donation) -> None:
@@ -103,9 +131,7 @@ def on_charge_refunded(charge: dict[str, Any]) -> None:
     donation = _donation_for(charge)
     if donation is None:
         return
-    total = min(
-        from_stripe(int(charge.get("amount_refunded") or 0), donation.currency), donation.amount
-    )
+    total = min(from_stripe(_cents(charge, "amount_refunded"), donation.currency), donation.amount)
     increase = total - donation.amount_refunded
     if increase <= 0:
         return  # an older or repeated total
@@ -124,9 +150,9 @@ def on_dispute_created(dispute: dict[str, Any]) -> None:
     donation = _donation_for(dispute)
     if donation is None:
         return
-    amount = min(from_stripe(int(dispute.get("amount") or 0), donation.currency), donation.amount)
+    amount = min(from_stripe(_cents(dispute, "amount"), donation.currency), donation.amount)
     _, created = FundEntry.objects.get_or_create(
-        source=f"dispute:{dispute['id']}",
+        source=f"dispute:{_object_id(dispute)}",
         defaults={
             "fund_id": donation.fund_id,
             "kind": FundEntry.Kind.DISPUTE,
@@ -143,11 +169,12 @@ def on_dispute_closed(dispute: dict[str, Any]) -> None:
     donation = _donation_for(dispute)
     if donation is None or dispute.get("status") != "won":
         return
-    lost = FundEntry.objects.filter(source=f"dispute:{dispute['id']}").first()
+    dispute_id = _object_id(dispute)
+    lost = FundEntry.objects.filter(source=f"dispute:{dispute_id}").first()
     if lost is None:
         return
     FundEntry.objects.get_or_create(
-        source=f"dispute_won:{dispute['id']}",
+        source=f"dispute_won:{dispute_id}",
         defaults={
             "fund_id": donation.fund_id,
             "kind": FundEntry.Kind.DISPUTE_WON,
@@ -174,6 +201,20 @@ def _bad_request(message: str) -> JsonResponse:
     return JsonResponse({"error": {"code": "invalid_webhook", "message": message}}, status=400)
 
 
+# Stripe signs with the current time and refuses nothing older than the tolerance itself; a
+# timestamp further ahead than this is not Stripe's clock, so it is refused as well.
+SIGNATURE_TOLERANCE_SECONDS = 300
+SIGNATURE_FUTURE_SECONDS = 300
+
+
+def _signed_at(signature: str) -> int | None:
+    for part in signature.split(","):
+        key, _sep, value = part.strip().partition("=")
+        if key == "t" and value.isascii() and value.isdigit() and len(value) < 12:
+            return int(value)
+    return None
+
+
 @csrf_exempt
 @require_POST
 def stripe_webhook(request: HttpRequest) -> JsonResponse:
@@ -185,25 +226,41 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
         return _bad_request("Missing Stripe-Signature header.")
     try:
         stripe.WebhookSignature.verify_header(
-            request.body.decode("utf-8"), signature, secret, tolerance=300
+            request.body.decode("utf-8"), signature, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
         )
         event = json.loads(request.body)
-    except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError):
+    except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError, RecursionError):
         return _bad_request("The signature does not match, or the timestamp is too old.")
+    signed_at = _signed_at(signature)
+    if signed_at is None or signed_at > time.time() + SIGNATURE_FUTURE_SECONDS:
+        return _bad_request("The signature's timestamp is in the future.")
+    if not isinstance(event, dict):
+        log.warning("Signed Stripe webhook body is not an event object; refused")
+        return _bad_request("Not a Stripe event.")
     event_id, event_type = event.get("id"), event.get("type")
-    obj = (event.get("data") or {}).get("object")
+    obj = (event.get("data") or {}).get("object") if isinstance(event.get("data"), dict) else None
     if (
         not isinstance(event_id, str)
         or not isinstance(event_type, str)
         or not isinstance(obj, dict)
     ):
+        log.warning("Signed Stripe webhook event without id, type or object; refused")
         return _bad_request("Not a Stripe event.")
     try:
         with transaction.atomic():
-            StripeEvent.objects.create(event_id=event_id, type=event_type, payload=event)
+            record = StripeEvent.objects.create(event_id=event_id, type=event_type, payload=event)
             handler = HANDLERS.get(event_type)
             if handler is not None:
-                handler(obj)
+                try:
+                    with transaction.atomic():
+                        handler(obj)
+                except Unusable as exc:
+                    # Signed, so it is Stripe's, but it cannot be applied: keep it, say why,
+                    # and acknowledge it, or Stripe would resend it for days.
+                    log.warning("Stripe event %s (%s) not applied: %s", event_id, event_type, exc)
+                    record.problem = str(exc)[:200]
+                    record.save(update_fields=["problem"])
+                    return JsonResponse({"received": True, "applied": False})
     except IntegrityError:
         return JsonResponse({"received": True, "duplicate": True})
     return JsonResponse({"received": True})
