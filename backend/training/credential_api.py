@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import Throttled
 
 from backend.accounts.schemas import StrictIn
+from backend.lib.validation import Id
 
 from . import credentials
 from .credential_views import VERIFY_LIMIT_PER_MINUTE, holder_credential, verify_result
@@ -67,7 +68,7 @@ class VerifyOut(Schema):
     response=CredentialOut,
     summary="The certificate as a signed Open Badges 3.0 credential (holder, trainers, managers)",
 )
-def certificate_credential(request: HttpRequest, certificate_id: int) -> dict[str, Any]:
+def certificate_credential(request: HttpRequest, certificate_id: Id) -> dict[str, Any]:
     credential = holder_credential(request, certificate_id)  # Http404: the API's 404 answer
     text, whole = credentials.qr_text(credential)
     return {

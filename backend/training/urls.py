@@ -39,21 +39,21 @@ urlpatterns: list[URLPattern] = [
 # written inside signed credentials.
 urlpatterns += [
     path(
-        "training/certificates/<int:certificate_id>/credential/",
+        "training/certificates/<id:certificate_id>/credential/",
         credential_views.credential_page,
         name="training_credential",
     ),
     path(
-        "training/certificates/<int:certificate_id>/credential.jwt",
+        "training/certificates/<id:certificate_id>/credential.jwt",
         credential_views.credential_file,
         name="training_credential_file",
     ),
     path("credentials/verify/", credential_views.verify_page, name="credentials_verify"),
     path(
-        "credentials/status/<int:list_id>", credential_views.status_list, name="credentials_status"
+        "credentials/status/<id:list_id>", credential_views.status_list, name="credentials_status"
     ),
     path(
-        "credentials/issuers/<int:organisation_id>",
+        "credentials/issuers/<id:organisation_id>",
         credential_views.issuer_profile,
         name="credentials_issuer",
     ),

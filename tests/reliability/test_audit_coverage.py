@@ -108,6 +108,7 @@ API_READS: dict[str, Audited | str] = {
         "grant.list", "/api/v1/funds/{programme_a}/grants"
     ),
     "GET /api/v1/reports": AGGREGATE,
+    "GET /api/v1/programmes/{programme_id}/iati-activity": AGGREGATE,
     "GET /api/v1/reports/{snapshot_id}": AGGREGATE,
     "GET /api/v1/sync/pull": "the caller's own records; a trainer's pull of the rosters of the "
     "cohorts they teach is audited (training.roster.sync, tested below)",
@@ -117,52 +118,57 @@ PORTAL_PAGES: dict[str, Audited | str] = {
     "": "the caller's programmes",
     "ventures/verify/<str:code>": "public check of a record's code: business name only",
     "verify/<str:code>": "public check of a certificate's code",
+    "verify/": "public form to type in a certificate's code",
+    "verify": "redirects to verify/",
+    "favicon.ico": NOT_PERSONAL,
     "training/": "cohort names, dates and places",
     "training/mine/": OWN,
-    "training/cohorts/<int:cohort_id>/": Audited(
+    "training/cohorts/<id:cohort_id>/": Audited(
         "training.roster", "/training/cohorts/{cohort_a}/"
     ),
-    "training/cohorts/<int:cohort_id>/scores/": Audited(
+    "training/cohorts/<id:cohort_id>/scores/": Audited(
         "training.scores", "/training/cohorts/{cohort_a}/scores/"
     ),
-    "training/cohorts/<int:cohort_id>/roster.csv": Audited(
+    "training/cohorts/<id:cohort_id>/roster.csv": Audited(
         "training.roster.export", "/training/cohorts/{cohort_a}/roster.csv"
     ),
-    "training/cohorts/<int:cohort_id>/certificates/": "POST only: issuing (audited by the service)",
-    "training/enrollments/<int:enrollment_id>/certificate/": "POST only: issuing (audited)",
-    "training/sessions/<int:session_id>/": Audited(
+    "training/cohorts/<id:cohort_id>/certificates/": "POST only: issuing (audited by the service)",
+    "training/enrollments/<id:enrollment_id>/certificate/": "POST only: issuing (audited)",
+    "training/sessions/<id:session_id>/": Audited(
         "training.attendance", "/training/sessions/{session_a}/"
     ),
-    "training/certificates/<int:certificate_id>/pdf": Audited(
+    "training/certificates/<id:certificate_id>/pdf": Audited(
         "training.certificate.download", "/training/certificates/{certificate_a}/pdf"
     ),
-    "training/certificates/<int:certificate_id>/credential/": Audited(
+    "training/certificates/<id:certificate_id>/credential/": Audited(
         "training.credential.download", "/training/certificates/{certificate_a}/credential/"
     ),
-    "training/certificates/<int:certificate_id>/credential.jwt": Audited(
+    "training/certificates/<id:certificate_id>/credential.jwt": Audited(
         "training.credential.download", "/training/certificates/{certificate_a}/credential.jwt"
     ),
     "credentials/verify/": "public check of a pasted credential: only what it says itself",
-    "credentials/status/<int:list_id>": "public revocation bits; no person is named",
-    "credentials/issuers/<int:organisation_id>": "public issuer profile and key ids",
+    "credentials/status/<id:list_id>": "public revocation bits; no person is named",
+    "credentials/issuers/<id:organisation_id>": "public issuer profile and key ids",
     ".well-known/jwks.json": "public keys of the issuers",
     "tools/credit-cost/": CONTENT,
     "finance/lessons/": CONTENT,
-    "finance/lessons/<int:lesson_id>/": CONTENT,
+    "finance/lessons/<id:lesson_id>/": CONTENT,
     "finance/savings/": OWN,
-    "programmes/<int:programme_id>/finance/": AGGREGATE,
+    "finance/knowledge-test/<str:kind>/": OWN,
+    "programmes/<id:programme_id>/finance/": AGGREGATE,
     "fund/<slug:slug>/": "public fund page: totals",
     "fund/<slug:slug>/thanks/<uuid:donation_id>/": "the giver's own receipt page",
     "fund/<slug:slug>/cancelled/": NOT_PERSONAL,
     "webhooks/stripe/": "payment provider callback, no page",
-    "programmes/<int:programme_id>/fund/": Audited("grant.list", "/programmes/{programme_a}/fund/"),
+    "programmes/<id:programme_id>/fund/": Audited("grant.list", "/programmes/{programme_a}/fund/"),
     "reports/": AGGREGATE,
+    "reports/iati/": AGGREGATE,
     "reports/<uuid:snapshot_id>/": AGGREGATE,
     "reports/<uuid:snapshot_id>/report.<str:fmt>": AGGREGATE,
-    "programmes/<int:programme_id>/participants/": Audited(
+    "programmes/<id:programme_id>/participants/": Audited(
         "participant.list", "/programmes/{programme_a}/participants/"
     ),
-    "programmes/<int:programme_id>/participants/<int:user_id>/": Audited(
+    "programmes/<id:programme_id>/participants/<id:user_id>/": Audited(
         "participant.view", "/programmes/{programme_a}/participants/{participant_a}/"
     ),
 }
