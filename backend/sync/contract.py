@@ -2,6 +2,8 @@
 
 import json
 
+from backend.lib.geography import CURRENCIES
+
 from .engine import CURRENT_SCHEMA_VERSION, MAX_PUSH_RECORDS, MIN_SCHEMA_VERSION
 from .registry import tables
 
@@ -41,7 +43,20 @@ def tables_markdown() -> str:
         f"{CURRENT_SCHEMA_VERSION} (oldest accepted: {MIN_SCHEMA_VERSION}); at most "
         f"{MAX_PUSH_RECORDS} records per push.",
         "",
+        "## Money",
+        "",
+        "Amounts are decimal strings in the record's currency with exactly that currency's",
+        "minor units, in pulls and over REST alike (COP `\"12744\"`, PEN `\"12.50\"`). A pushed",
+        "amount may carry more decimals when they are zeros (`\"15000.00\"` for COP is 15000);",
+        "real extra precision (`\"15000.5\"` for COP) is rejected with code `invalid`.",
+        "",
+        "| currency | minor units | example |",
+        "|---|---|---|",
     ]
+    for code, currency in sorted(CURRENCIES.items()):
+        example = "12744" if currency.minor_units == 0 else "12.50"
+        out.append(f"| {code} | {currency.minor_units} | `\"{example}\"` |")
+    out.append("")
     for name, table in tables().items():
         can = [
             w

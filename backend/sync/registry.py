@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.lib.money import to_string
 
 from .models import Tombstone
 
@@ -148,8 +149,10 @@ def iso_date(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+def money(value: Decimal | None, currency: str) -> str | None:
+    """Money as REST sends it: a decimal string in the currency's own minor units (COP
+    "12744", PEN "12.50"), whatever the column's storage scale."""
+    return None if value is None else to_string(value, currency)
 
 
 # Reading pushed records: a wrong value rejects that record, saying which column and why.

@@ -174,7 +174,7 @@ class LedgerEntries(SyncTable):
     )
 
     # What the wire needs of a row, in the order of _wire's arguments.
-    WIRE = ("pk", "venture__sync_id", *client_columns[1:], "received_at")
+    WIRE = ("pk", "venture__sync_id", "venture__currency", *client_columns[1:], "received_at")
 
     def rows(self, user: User) -> QuerySet[Any]:
         return access.own_live_entries(user).select_related("venture")
@@ -183,6 +183,7 @@ class LedgerEntries(SyncTable):
         return self._wire(
             obj.pk,
             obj.venture.sync_id,
+            obj.venture.currency,
             obj.kind,
             obj.amount,
             obj.occurred_on,
@@ -201,6 +202,7 @@ class LedgerEntries(SyncTable):
     def _wire(
         pk: str,
         venture_sync_id: str,
+        currency: str,
         kind: str,
         amount: Decimal,
         occurred_on: dt.date,
@@ -214,7 +216,7 @@ class LedgerEntries(SyncTable):
             "id": pk,
             "venture_id": venture_sync_id,
             "kind": kind,
-            "amount": money(amount),
+            "amount": money(amount, currency),
             "occurred_on": iso_date(occurred_on),
             "payment_method": payment_method,
             "wallet": wallet,
