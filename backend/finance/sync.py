@@ -133,7 +133,13 @@ class LessonProgressTable(SyncTable):
     id_field = "sync_id"
     client_columns = ("lesson_id",)
     columns = (
-        Column("lesson_id", "string", indexed=True, description="The lesson's id."),
+        Column(
+            "lesson_id",
+            "string",
+            indexed=True,
+            references="lessons",
+            description="The lesson's id.",
+        ),
         Column("completed_at", "number", description="When the server recorded it, epoch ms."),
     )
 
@@ -184,7 +190,13 @@ class QuizAttempts(SyncTable):
     client_columns = ("kind", "lesson_id", "module_code", "answers")
     columns = (
         Column("kind", "string", description="quiz | pre | post."),
-        Column("lesson_id", "string", optional=True, description="The lesson (quizzes only)."),
+        Column(
+            "lesson_id",
+            "string",
+            optional=True,
+            references="lessons",
+            description="The lesson (quizzes only).",
+        ),
         Column("module_code", "string", description="The module (pre/post tests)."),
         Column("answers", "string", description="JSON list of [question id, choice id] pairs."),
         Column("correct", "number", description="Right answers (set by the server)."),
@@ -336,7 +348,13 @@ class SavingsDeposits(SyncTable):
     id_field = "sync_id"
     client_columns = ("goal_id", "kind", "amount", "occurred_on", "note")
     columns = (
-        Column("goal_id", "string", indexed=True, description="The savings goal's id."),
+        Column(
+            "goal_id",
+            "string",
+            indexed=True,
+            references="savings_goals",
+            description="The savings goal's id.",
+        ),
         Column("kind", "string", description="deposit | withdrawal."),
         Column("amount", "string", description="Positive decimal string."),
         Column("occurred_on", "string", description="Date as entered, YYYY-MM-DD."),

@@ -16,7 +16,7 @@ from backend.lib.errors import DomainError
 
 from . import changes
 from .models import Tombstone
-from .registry import Rejected, SyncTable, tables
+from .registry import Rejected, SyncTable, push_order, tables
 
 MIN_SCHEMA_VERSION = 1
 CURRENT_SCHEMA_VERSION = 1
@@ -162,8 +162,10 @@ def push(*, user: User, last_pulled_at: int, body: Any) -> dict[str, Any]:
             for name, lists in parsed.items()
         }
         _check_conflicts(last_pulled_at, parsed, visible)
-        for name, lists in parsed.items():
-            _apply(tables()[name], user, lists, visible[name], result)
+        # Parents before children (a new venture before its entries), whatever the JSON order.
+        for name in push_order():
+            if name in parsed:
+                _apply(tables()[name], user, parsed[name], visible[name], result)
     return result.body()
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,8 @@ class Column:
     optional: bool = False
     indexed: bool = False
     description: str = ""
+    # The table this column holds a record id of (a foreign key): pushes apply that table first.
+    references: str | None = None
 
 
 class Rejected(Exception):
@@ -130,6 +133,50 @@ def tables() -> dict[str, SyncTable]:
     return dict(sorted(_TABLES.items()))
 
 
+class DependencyCycle(ImproperlyConfigured):
+    pass
+
+
+def dependency_order(declared: dict[str, SyncTable]) -> list[str]:
+    """Table names, each after every table its columns reference (ties by name).
+
+    A push is applied in this order, so a new parent and its children can come in one push
+    whatever the order of the JSON keys. A reference to an undeclared table or a cycle is a
+    declaration error, raised when the app starts (SyncConfig.ready).
+    """
+    needs: dict[str, set[str]] = {}
+    for name, table in declared.items():
+        refs = {c.references for c in table.columns if c.references and c.references != name}
+        unknown = refs - set(declared)
+        if unknown:
+            raise ImproperlyConfigured(
+                f"Sync table {name} references undeclared tables: {', '.join(sorted(unknown))}"
+            )
+        needs[name] = refs
+    order: list[str] = []
+    done: set[str] = set()
+    while len(order) < len(needs):
+        ready = sorted(n for n, refs in needs.items() if n not in done and refs <= done)
+        if not ready:
+            stuck = sorted(n for n in needs if n not in done)
+            raise DependencyCycle(
+                "Sync tables reference each other in a cycle: " + ", ".join(stuck)
+            )
+        order += ready
+        done.update(ready)
+    return order
+
+
+_ORDER: list[str] = []
+
+
+def push_order() -> list[str]:
+    """The registered tables in dependency order (computed and checked at start-up)."""
+    if len(_ORDER) != len(_TABLES):
+        _ORDER[:] = dependency_order(tables())
+    return list(_ORDER)
+
+
 def autodiscover() -> None:
     for config in apps.get_app_configs():
         if config.name.startswith("backend.") and config.name != "backend.sync":
@@ -138,6 +185,7 @@ def autodiscover() -> None:
             except ModuleNotFoundError as exc:
                 if exc.name != f"{config.name}.sync":
                     raise
+    _ORDER[:] = dependency_order(tables())  # a cycle stops the server here, not at a push
 
 
 # Wire formats shared by declarations --------------------------------------------------------

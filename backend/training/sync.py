@@ -73,7 +73,13 @@ class Cohorts(SyncTable):
     description = "Cohorts the user is enrolled in or trains."
     int_ids = True
     columns = (
-        Column("course_id", "string", indexed=True, description="The course's id."),
+        Column(
+            "course_id",
+            "string",
+            indexed=True,
+            references="courses",
+            description="The course's id.",
+        ),
         Column("programme_id", "number", description="Programme of the cohort."),
         Column("name", "string", description="Name of the cohort."),
         Column("is_virtual", "boolean", description="Taught online."),
@@ -104,7 +110,13 @@ class CohortSessions(SyncTable):
     description = "Sessions of those cohorts."
     int_ids = True
     columns = (
-        Column("cohort_id", "string", indexed=True, description="The cohort's id."),
+        Column(
+            "cohort_id",
+            "string",
+            indexed=True,
+            references="cohorts",
+            description="The cohort's id.",
+        ),
         Column("date", "string", description="YYYY-MM-DD."),
         Column("module", "string", description="Course module taught, or empty."),
     )
@@ -127,7 +139,13 @@ class Enrollments(SyncTable):
     description = "The participant's own enrollments; a trainer's cohorts' rosters."
     int_ids = True
     columns = (
-        Column("cohort_id", "string", indexed=True, description="The cohort's id."),
+        Column(
+            "cohort_id",
+            "string",
+            indexed=True,
+            references="cohorts",
+            description="The cohort's id.",
+        ),
         Column("participant_id", "number", description="The enrolled person's user id."),
         Column(
             "status",
@@ -178,8 +196,20 @@ class AttendanceTable(SyncTable):
     id_field = "sync_id"
     client_columns = ("session_id", "enrollment_id", "status")
     columns = (
-        Column("session_id", "string", indexed=True, description="The session's id."),
-        Column("enrollment_id", "string", indexed=True, description="The enrollment's id."),
+        Column(
+            "session_id",
+            "string",
+            indexed=True,
+            references="cohort_sessions",
+            description="The session's id.",
+        ),
+        Column(
+            "enrollment_id",
+            "string",
+            indexed=True,
+            references="enrollments",
+            description="The enrollment's id.",
+        ),
         Column("status", "string", description="present | absent | excused."),
         Column("marked_at", "number", description="When the server stored the mark, epoch ms."),
     )

@@ -158,7 +158,13 @@ class LedgerEntries(SyncTable):
         "note",
     )
     columns = (
-        Column("venture_id", "string", indexed=True, description="The venture's id (sync id)."),
+        Column(
+            "venture_id",
+            "string",
+            indexed=True,
+            references="ventures",
+            description="The venture's id (sync id).",
+        ),
         Column("kind", "string", description="sale | expense | repayment."),
         Column("amount", "string", description='Positive decimal string, e.g. "12.50".'),
         Column("occurred_on", "string", description="Business date as entered, YYYY-MM-DD."),
