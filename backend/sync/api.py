@@ -29,7 +29,7 @@ class PushOut(Schema):
     response=PullOut,
     summary="WatermelonDB pull: changes since last_pulled_at (a server change sequence)",
     description="See mobile_api_spec/sync.md. 410 reset_required when the device last pulled "
-    "before the oldest kept tombstone; 426 upgrade_required for a schema older than supported.",
+    "before the oldest kept tombstone or above the server's counter (a restore); 426 upgrade_required for a schema older than supported.",
 )
 def pull(
     request: HttpRequest,
@@ -47,7 +47,8 @@ def pull(
     "/sync/push",
     response=PushOut,
     summary="WatermelonDB push: apply local changes in one transaction",
-    description="409 with the conflicting ids when a pushed record changed on the server since "
+    description="410 reset_required when last_pulled_at is above the server's counter; "
+    "409 with the conflicting ids when a pushed record changed on the server since "
     "last_pulled_at (nothing is applied); 413 above 1,000 records; records that fail "
     "validation or permission are listed in `rejected` and the rest are applied.",
 )
