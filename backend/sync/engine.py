@@ -38,6 +38,19 @@ def _check_schema(schema_version: int | None) -> None:
         )
 
 
+def _check_not_ahead(last_pulled_at: int | None, current: int) -> None:
+    """A device that pulled a number the server has not reached holds changes this server
+    does not have (it was restored from a backup): it must start again from scratch."""
+    if last_pulled_at is not None and last_pulled_at > current:
+        raise ResetRequired(
+            _(
+                "This device has synced with a newer copy of the server's data than the server "
+                "now has. Reset the app's data and sync again."
+            ),
+            extra={"current_timestamp": current},
+        )
+
+
 def pull(*, user: User, last_pulled_at: int | None, schema_version: int | None) -> dict[str, Any]:
     _check_schema(schema_version)
     if last_pulled_at is not None and last_pulled_at < 0:
@@ -47,6 +60,7 @@ def pull(*, user: User, last_pulled_at: int | None, schema_version: int | None) 
     with read_snapshot():
         # Read the counter first: every row numbered at or below it is already committed.
         timestamp = changes.current_seq()
+        _check_not_ahead(last_pulled_at, timestamp)
         if last_pulled_at and last_pulled_at < changes.pruned_through():
             raise ResetRequired(
                 _(
@@ -154,7 +168,8 @@ def push(*, user: User, last_pulled_at: int, body: Any) -> dict[str, Any]:
     result = PushResult()
     with transaction.atomic():
         # The counter lock first: conflicts are judged against a sequence no one else moves.
-        changes.next_seq()
+        # Everything numbered below ours is committed: above it, the device is ahead of us.
+        _check_not_ahead(last_pulled_at, changes.next_seq() - 1)
         # One lookup per table of the pushed ids the user sees, for the conflict check and
         # for applying (no table's records change another table's visibility).
         visible = {
