@@ -57,6 +57,7 @@ def _same_money(stored: Decimal, value: Any) -> bool:
 @register
 class Lessons(SyncTable):
     name = "lessons"
+    model = Lesson
     description = "Financial-literacy lessons with their quizzes, in the user's language."
     int_ids = True
     columns = (
@@ -128,6 +129,7 @@ def _lesson(raw: dict[str, Any]) -> Lesson:
 @register
 class LessonProgressTable(SyncTable):
     name = "lesson_progress"
+    model = LessonProgress
     description = "Lessons the participant finished (one record per lesson)."
     can_create = True
     id_field = "sync_id"
@@ -181,6 +183,7 @@ def _answers(raw: dict[str, Any]) -> list[tuple[int, int]]:
 @register
 class QuizAttempts(SyncTable):
     name = "quiz_attempts"
+    model = QuizAttempt
     description = (
         "Lesson quizzes and module pre/post tests the participant took. Append-only; the "
         "server marks the answers and fills correct, total and score."
@@ -267,6 +270,7 @@ def _goal_name(raw: dict[str, Any]) -> str:
 @register
 class SavingsGoals(SyncTable):
     name = "savings_goals"
+    model = SavingsGoal
     description = (
         "The participant's own savings goals. Created and edited in the app (name, target, "
         "target date; currency and programme stay as created)."
@@ -340,6 +344,7 @@ class SavingsGoals(SyncTable):
 @register
 class SavingsDeposits(SyncTable):
     name = "savings_deposits"
+    model = SavingsMovement
     description = (
         "Money put into (deposit) or taken out of (withdrawal) the participant's savings "
         "goals. Append-only."

@@ -5,7 +5,7 @@ from ninja import Body, Router, Schema
 
 from backend.accounts.http import request_user
 
-from . import engine
+from . import creations, engine
 
 router = Router(tags=["sync"])
 
@@ -29,7 +29,8 @@ class PushOut(Schema):
     response=PullOut,
     summary="WatermelonDB pull: changes since last_pulled_at (a server change sequence)",
     description="See mobile_api_spec/sync.md. 410 reset_required when the device last pulled "
-    "before the oldest kept tombstone or above the server's counter (a restore); 426 upgrade_required for a schema older than supported.",
+    "before the oldest kept tombstone or above the server's counter (a restore); "
+    "426 upgrade_required for a schema older than supported.",
 )
 def pull(
     request: HttpRequest,
@@ -39,7 +40,10 @@ def pull(
 ) -> dict[str, Any]:
     engine.parse_migration(migration)
     return engine.pull(
-        user=request_user(request), last_pulled_at=last_pulled_at, schema_version=schema_version
+        user=request_user(request),
+        last_pulled_at=last_pulled_at,
+        schema_version=schema_version,
+        origin=_device(request),
     )
 
 
@@ -57,4 +61,17 @@ def push(
     last_pulled_at: int,
     payload: dict[str, Any] = Body(...),  # noqa: B008 - ninja's way to declare a JSON body
 ) -> dict[str, Any]:
-    return engine.push(user=request_user(request), last_pulled_at=last_pulled_at, body=payload)
+    return engine.push(
+        user=request_user(request),
+        last_pulled_at=last_pulled_at,
+        body=payload,
+        origin=_device(request),
+    )
+
+
+def _device(request: HttpRequest) -> str:
+    """The calling device, told apart by its session (each app sign-in has its own)."""
+    token = request.headers.get("X-Session-Token") or getattr(
+        getattr(request, "session", None), "session_key", None
+    )
+    return creations.device_key(token)

@@ -46,16 +46,16 @@ def tables_markdown() -> str:
         "## Money",
         "",
         "Amounts are decimal strings in the record's currency with exactly that currency's",
-        "minor units, in pulls and over REST alike (COP `\"12744\"`, PEN `\"12.50\"`). A pushed",
-        "amount may carry more decimals when they are zeros (`\"15000.00\"` for COP is 15000);",
-        "real extra precision (`\"15000.5\"` for COP) is rejected with code `invalid`.",
+        'minor units, in pulls and over REST alike (COP `"12744"`, PEN `"12.50"`). A pushed',
+        'amount may carry more decimals when they are zeros (`"15000.00"` for COP is 15000);',
+        'real extra precision (`"15000.5"` for COP) is rejected with code `invalid`.',
         "",
         "| currency | minor units | example |",
         "|---|---|---|",
     ]
     for code, currency in sorted(CURRENCIES.items()):
         example = "12744" if currency.minor_units == 0 else "12.50"
-        out.append(f"| {code} | {currency.minor_units} | `\"{example}\"` |")
+        out.append(f'| {code} | {currency.minor_units} | `"{example}"` |')
     out.append("")
     for name, table in tables().items():
         can = [

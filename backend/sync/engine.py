@@ -14,7 +14,7 @@ from backend.accounts.models import User
 from backend.lib.db import read_snapshot
 from backend.lib.errors import DomainError
 
-from . import changes
+from . import changes, creations
 from .models import Tombstone
 from .registry import Rejected, SyncTable, push_order, tables
 
@@ -51,7 +51,13 @@ def _check_not_ahead(last_pulled_at: int | None, current: int) -> None:
         )
 
 
-def pull(*, user: User, last_pulled_at: int | None, schema_version: int | None) -> dict[str, Any]:
+def pull(
+    *,
+    user: User,
+    last_pulled_at: int | None,
+    schema_version: int | None,
+    origin: str = "",
+) -> dict[str, Any]:
     _check_schema(schema_version)
     if last_pulled_at is not None and last_pulled_at < 0:
         raise DomainError(
@@ -70,31 +76,40 @@ def pull(*, user: User, last_pulled_at: int | None, schema_version: int | None) 
             )
         out: dict[str, Any] = {}
         for name, table in tables().items():
-            out[name] = _pull_table(table, user, last_pulled_at, timestamp)
+            out[name] = _pull_table(table, user, last_pulled_at, timestamp, origin)
     # The snapshot is read-only; what was sent is audited once it has ended.
     for name, table in tables().items():
         table.audit_pull(user, out[name]["created"] + out[name]["updated"])
     return {"changes": out, "timestamp": timestamp}
 
 
-def _pull_table(table: SyncTable, user: User, since: int | None, until: int) -> dict[str, Any]:
+def _pull_table(
+    table: SyncTable, user: User, since: int | None, until: int, origin: str
+) -> dict[str, Any]:
     # Rows never changed since sync began carry no number: they count as 0.
     rows = table.rows(user).filter(Q(changed_seq__lte=until) | Q(changed_seq__isnull=True))
     if not since:
         return {"created": table.serialize_rows(rows), "updated": [], "deleted": []}
-    changed = rows.filter(changed_seq__gt=since)
+    changed = table.serialize_rows(rows.filter(changed_seq__gt=since))
     tombs = table.tombstones(
         user, Tombstone.objects.filter(table=table.name, seq__gt=since, seq__lte=until)
     )
-    updated = table.serialize_rows(changed)
     # A row that left the view and came back (a trainer taken off a cohort and put back)
-    # has a tombstone and a newer number: it is sent as updated only.
-    back = {r["id"] for r in updated}
+    # has a tombstone and a newer number: it is sent as created or updated, not deleted.
+    first_tomb: dict[str, int] = {}
+    for record_id, seq in tombs.values_list("record_id", "seq"):
+        first_tomb[record_id] = min(seq, first_tomb.get(record_id, seq))
+    back = {r["id"] for r in changed}
+    left = {i: seq for i, seq in first_tomb.items() if i in back}
+    # Rows that appeared after the device's last pull are new to it (WatermelonDB logs an
+    # error for a `created` record it has, and for an `updated` one it lacks).
+    fresh = creations.appeared_after(
+        table.name, sorted(back), since=since, until=until, user=user, origin=origin, left=left
+    )
     return {
-        "created": [],
-        # A client may not have had a changed record; WatermelonDB creates it from `updated`.
-        "updated": updated,
-        "deleted": sorted(set(tombs.values_list("record_id", flat=True)) - back),
+        "created": [r for r in changed if r["id"] in fresh],
+        "updated": [r for r in changed if r["id"] not in fresh],
+        "deleted": sorted(set(first_tomb) - back),
     }
 
 
@@ -163,10 +178,10 @@ def parse_changes(body: Any) -> dict[str, dict[str, list[Any]]]:
     return parsed
 
 
-def push(*, user: User, last_pulled_at: int, body: Any) -> dict[str, Any]:
+def push(*, user: User, last_pulled_at: int, body: Any, origin: str = "") -> dict[str, Any]:
     parsed = parse_changes(body)
     result = PushResult()
-    with transaction.atomic():
+    with transaction.atomic(), creations.pushing_from(origin):
         # The counter lock first: conflicts are judged against a sequence no one else moves.
         # Everything numbered below ours is committed: above it, the device is ahead of us.
         _check_not_ahead(last_pulled_at, changes.next_seq() - 1)

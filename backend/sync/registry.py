@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
@@ -48,6 +48,9 @@ class SyncTable:
 
     name: ClassVar[str]
     columns: ClassVar[tuple[Column, ...]]
+    # The model whose rows this table carries: a row saved as new is recorded as created
+    # (see creations.py). None: the table's rows are never created one by one.
+    model: ClassVar[type[Model] | None] = None
     can_create: ClassVar[bool] = False
     can_update: ClassVar[bool] = False
     can_delete: ClassVar[bool] = False
@@ -186,6 +189,9 @@ def autodiscover() -> None:
                 if exc.name != f"{config.name}.sync":
                     raise
     _ORDER[:] = dependency_order(tables())  # a cycle stops the server here, not at a push
+    from .creations import connect
+
+    connect(tables())
 
 
 # Wire formats shared by declarations --------------------------------------------------------

@@ -38,6 +38,7 @@ def _language() -> str:
 @register
 class Courses(SyncTable):
     name = "courses"
+    model = Course
     description = "Courses of the cohorts the user is enrolled in or trains."
     int_ids = True
     columns = (
@@ -70,6 +71,7 @@ class Courses(SyncTable):
 @register
 class Cohorts(SyncTable):
     name = "cohorts"
+    model = Cohort
     description = "Cohorts the user is enrolled in or trains."
     int_ids = True
     columns = (
@@ -107,6 +109,7 @@ class Cohorts(SyncTable):
 @register
 class CohortSessions(SyncTable):
     name = "cohort_sessions"
+    model = CohortSession
     description = "Sessions of those cohorts."
     int_ids = True
     columns = (
@@ -136,6 +139,7 @@ class CohortSessions(SyncTable):
 @register
 class Enrollments(SyncTable):
     name = "enrollments"
+    model = Enrollment
     description = "The participant's own enrollments; a trainer's cohorts' rosters."
     int_ids = True
     columns = (
@@ -187,6 +191,7 @@ class Enrollments(SyncTable):
 @register
 class AttendanceTable(SyncTable):
     name = "attendance"
+    model = Attendance
     description = (
         "Attendance marks: the participant's own; a trainer's cohorts', which the trainer "
         "creates and corrects offline."
@@ -300,7 +305,11 @@ def _renumber_cohorts(cohort_ids: Iterable[int]) -> None:
 def _trainers_changed(
     sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **_: Any
 ) -> None:
-    if action in ("pre_remove", "pre_clear"):
+    if action == "pre_add" and pk_set:
+        # Rows entering the new trainers' view reach their devices as created.
+        users = {instance.pk} if reverse else set(pk_set)
+        setattr(instance, WATCH, VisibilityWatch(users, COHORT_TABLES))
+    elif action in ("pre_remove", "pre_clear"):
         if reverse:  # user.training_cohorts.remove(...): the instance is the trainer
             users = {instance.pk}
         elif pk_set is not None:
@@ -314,6 +323,9 @@ def _trainers_changed(
             watch.close()
     elif action == "post_add" and pk_set:
         _renumber_cohorts(pk_set if reverse else [instance.pk])
+        watch = instance.__dict__.pop(WATCH, None)
+        if watch is not None:
+            watch.close()
 
 
 def _watch_before_delete(instance: Any, people: set[int]) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.programmes import access
+from backend.sync import creations
 from backend.sync.registry import (
     Column,
     Rejected,
@@ -68,6 +69,7 @@ def _entry_input(raw: dict[str, Any]) -> services.EntryInput:
 @register
 class Ventures(SyncTable):
     name = "ventures"
+    model = Venture
     description = "The participant's own ventures. Created and edited in the app."
     can_create = True
     can_update = True
@@ -118,6 +120,7 @@ class Ventures(SyncTable):
             or Formalisation.INFORMAL,
         )
         Venture.objects.filter(pk=venture.pk).update(sync_id=raw["id"])
+        creations.rename(self.name, venture.sync_id, raw["id"])
 
     def update(self, user: User, obj: Venture, raw: dict[str, Any]) -> None:
         changes: dict[str, Any] = {}
@@ -139,6 +142,7 @@ class Ventures(SyncTable):
 @register
 class LedgerEntries(SyncTable):
     name = "ledger_entries"
+    model = LedgerEntry
     description = (
         "Sales, expenses and repayments of the participant's ventures. Append-only: created "
         "in the app, deleted = voided on the server; edits are rejected (code `immutable`)."

@@ -80,7 +80,7 @@ def test_a_pulled_cop_goal_is_edited_and_pushed_back(world: World) -> None:
     response = phone.push(_updated("savings_goals", {**pulled, "target_amount": "2000000.5"}))
     rejected = response.json()["rejected"]["savings_goals"][goal["id"]]
     assert rejected["code"] == "invalid"
-    assert "COP" in rejected["message"] and "0" in rejected["message"]
+    assert "COP" in rejected["message"]
     assert SavingsGoal.objects.get(sync_id=goal["id"]).target_amount == Decimal("1960000")
 
 

@@ -38,6 +38,8 @@ class Phone:
         self.to_delete -= set(changes["deleted"])
 
     def push(self) -> Any:
+        if self.device.last is None:
+            self.pull()  # synchronize() always pulls before its first push
         return self.device.push(
             {
                 "ledger_entries": {
