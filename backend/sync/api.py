@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Body, Router, Schema
+from ninja import Body, Query, Router, Schema
 
 from backend.accounts.http import request_user
 
@@ -34,14 +34,16 @@ class PushOut(Schema):
 )
 def pull(
     request: HttpRequest,
-    last_pulled_at: int | None = None,
+    last_pulled_at: str | None = Query(
+        None, description="The last pull's timestamp; absent, empty or null on the first sync."
+    ),
     schema_version: int | None = None,
     migration: str | None = None,
 ) -> dict[str, Any]:
     engine.parse_migration(migration)
     return engine.pull(
         user=request_user(request),
-        last_pulled_at=last_pulled_at,
+        last_pulled_at=engine.parse_last_pulled_at(last_pulled_at),
         schema_version=schema_version,
         origin=_device(request),
     )
@@ -58,12 +60,14 @@ def pull(
 )
 def push(
     request: HttpRequest,
-    last_pulled_at: int,
+    last_pulled_at: str | None = Query(
+        None, description="The timestamp of the pull before this push (null: never pulled)."
+    ),
     payload: dict[str, Any] = Body(...),  # noqa: B008 - ninja's way to declare a JSON body
 ) -> dict[str, Any]:
     return engine.push(
         user=request_user(request),
-        last_pulled_at=last_pulled_at,
+        last_pulled_at=engine.parse_last_pulled_at(last_pulled_at) or 0,
         body=payload,
         origin=_device(request),
     )

@@ -59,10 +59,6 @@ def pull(
     origin: str = "",
 ) -> dict[str, Any]:
     _check_schema(schema_version)
-    if last_pulled_at is not None and last_pulled_at < 0:
-        raise DomainError(
-            _("last_pulled_at cannot be negative."), field="query.last_pulled_at", status=422
-        )
     with read_snapshot():
         # Read the counter first: every row numbered at or below it is already committed.
         timestamp = changes.current_seq()
@@ -135,16 +131,26 @@ class PushConflict(DomainError):
 
 
 def parse_changes(body: Any) -> dict[str, dict[str, list[Any]]]:
-    """Checks the shape of a push body; anything off is a 422 saying where, and nothing runs."""
-    if not isinstance(body, dict) or not isinstance(body.get("changes"), dict):
+    """Checks the shape of a push body; anything off is a 422 saying where, and nothing runs.
+
+    The body is `{"changes": {...}}` or, as WatermelonDB's example frontend sends it, the
+    changes object itself (no table is named "changes").
+    """
+    if isinstance(body, dict) and set(body) == {"changes"}:
+        changes_in, prefix = body["changes"], "body.changes"
+    else:
+        changes_in, prefix = body, "body"
+    if not isinstance(changes_in, dict):
         raise DomainError(
-            _('The body must be {"changes": {...}}.'), field="body.changes", status=422
+            _('The body must be the changes object, or {"changes": {...}}.'),
+            field=prefix,
+            status=422,
         )
     known = tables()
     parsed: dict[str, dict[str, list[Any]]] = {}
     count = 0
-    for name, group in body["changes"].items():
-        where = f"body.changes.{name}"
+    for name, group in changes_in.items():
+        where = f"{prefix}.{name}"
         if name not in known:
             raise DomainError(_("Unknown table."), field=where, status=422)
         if not isinstance(group, dict) or set(group) - {"created", "updated", "deleted"}:
@@ -304,6 +310,25 @@ def _run(result: PushResult, table: SyncTable, record_id: str, apply: Any) -> No
         return {}
 
     _in_batch(result, table, [record_id], one)
+
+
+def parse_last_pulled_at(value: str | None) -> int | None:
+    """`last_pulled_at` as WatermelonDB's example frontend sends it: a number, or `null`,
+    `undefined` or nothing on the first sync (None)."""
+    if value is None or value.strip() in ("", "null", "undefined"):
+        return None
+    text = value.strip()
+    if text.startswith("-") and text[1:].isdigit():
+        raise DomainError(
+            _("last_pulled_at cannot be negative."), field="query.last_pulled_at", status=422
+        )
+    if not text.isdigit() or len(text) > 18:
+        raise DomainError(
+            _("last_pulled_at must be the timestamp of the last pull, or null."),
+            field="query.last_pulled_at",
+            status=422,
+        )
+    return int(text)
 
 
 def parse_migration(value: str | None) -> Any:
