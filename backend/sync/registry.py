@@ -88,7 +88,7 @@ class SyncTable:
         return qs.filter(Q(user_id_scope=user.pk))
 
     def create(self, user: User, raw: dict[str, Any]) -> None:
-        raise Rejected("read_only", "This table cannot be written from the app.")
+        raise Rejected("read_only", _("This table cannot be written from the app."))
 
     def create_many(self, user: User, raws: list[dict[str, Any]]) -> dict[str, Rejected]:
         """Writes many new records at once (tables with ``batch_creates``).
@@ -99,10 +99,10 @@ class SyncTable:
         raise NotImplementedError
 
     def update(self, user: User, obj: Any, raw: dict[str, Any]) -> None:
-        raise Rejected("read_only", "This table cannot be written from the app.")
+        raise Rejected("read_only", _("This table cannot be written from the app."))
 
     def delete(self, user: User, obj: Any) -> None:
-        raise Rejected("read_only", "This table cannot be written from the app.")
+        raise Rejected("read_only", _("This table cannot be written from the app."))
 
     def delete_many(self, user: User, objs: list[Any]) -> dict[str, Rejected]:
         """Deletes many records at once (tables with ``batch_deletes``); as create_many."""
