@@ -40,12 +40,12 @@ def pull(
     schema_version: int | None = None,
     migration: str | None = None,
 ) -> dict[str, Any]:
-    engine.parse_migration(migration)
     return engine.pull(
         user=request_user(request),
         last_pulled_at=engine.parse_last_pulled_at(last_pulled_at),
         schema_version=schema_version,
         origin=_device(request),
+        migration=engine.parse_migration(migration),
     )
 
 

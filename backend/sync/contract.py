@@ -1,6 +1,7 @@
 """Files of mobile_api_spec/ generated from the table declarations (checked for drift in CI)."""
 
 import json
+from typing import Any
 
 from backend.lib.geography import CURRENCIES
 
@@ -22,14 +23,66 @@ def app_schema_js() -> str:
         lines.append(f"      name: {json.dumps(name)},")
         lines.append("      columns: [")
         for c in table.columns:
-            parts = [f"name: {json.dumps(c.name)}", f"type: {json.dumps(c.type)}"]
-            if c.optional:
-                parts.append("isOptional: true")
-            if c.indexed:
-                parts.append("isIndexed: true")
-            lines.append("        { " + ", ".join(parts) + " },")
+            lines.append(f"        {_column_js(c)},")
         lines.append("      ],")
         lines.append("    }),")
+    lines += ["  ],", "})", ""]
+    return "\n".join(lines)
+
+
+def _column_js(c: Any) -> str:
+    parts = [f"name: {json.dumps(c.name)}", f"type: {json.dumps(c.type)}"]
+    if c.optional:
+        parts.append("isOptional: true")
+    if c.indexed:
+        parts.append("isIndexed: true")
+    return "{ " + ", ".join(parts) + " }"
+
+
+def schema_migrations_js(version: int | None = None, declared: dict[str, Any] | None = None) -> str:
+    """WatermelonDB `schemaMigrations` from the declarations: for each schema version after
+    the first, the tables (`createTable`) and columns (`addColumns`) declared as added in it."""
+    version = CURRENT_SCHEMA_VERSION if version is None else version
+    declared = tables() if declared is None else declared
+    lines = [
+        "// Generated from the server's sync table declarations by `make openapi`. Do not edit.",
+        "import { schemaMigrations, createTable, addColumns } from "
+        "'@nozbe/watermelondb/Schema/migrations'",
+        "",
+        "export default schemaMigrations({",
+        "  migrations: [",
+    ]
+    for to_version in range(version, 1, -1):  # newest first, as WatermelonDB's docs write them
+        steps: list[str] = []
+        for name, table in declared.items():
+            if table.since == to_version:
+                steps += [
+                    "        createTable({",
+                    f"          name: {json.dumps(name)},",
+                    "          columns: [",
+                    *(f"            {_column_js(c)}," for c in table.columns),
+                    "          ],",
+                    "        }),",
+                ]
+            elif table.since < to_version:
+                added = [c for c in table.columns if c.since == to_version]
+                if added:
+                    steps += [
+                        "        addColumns({",
+                        f"          table: {json.dumps(name)},",
+                        "          columns: [",
+                        *(f"            {_column_js(c)}," for c in added),
+                        "          ],",
+                        "        }),",
+                    ]
+        lines += [
+            "    {",
+            f"      toVersion: {to_version},",
+            "      steps: [",
+            *steps,
+            "      ],",
+            "    },",
+        ]
     lines += ["  ],", "})", ""]
     return "\n".join(lines)
 
@@ -89,4 +142,8 @@ def tables_markdown() -> str:
 
 
 def contract_files() -> dict[str, str]:
-    return {"watermelon_schema.js": app_schema_js(), "sync_tables.md": tables_markdown()}
+    return {
+        "watermelon_schema.js": app_schema_js(),
+        "watermelon_migrations.js": schema_migrations_js(),
+        "sync_tables.md": tables_markdown(),
+    }

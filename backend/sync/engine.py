@@ -29,6 +29,19 @@ class ResetRequired(DomainError):
 
 
 def _check_schema(schema_version: int | None) -> None:
+    current = CURRENT_SCHEMA_VERSION
+    if schema_version is not None and schema_version > current:
+        raise DomainError(
+            _(
+                "This app's database schema (version %(app)s) is newer than this server "
+                "supports (version %(server)s). Use an app built for this server."
+            )
+            % {"app": schema_version, "server": current},
+            code="schema_unsupported",
+            status=422,
+            field="query.schema_version",
+            extra={"max_schema_version": current},
+        )
     if schema_version is not None and schema_version < MIN_SCHEMA_VERSION:
         raise DomainError(
             _("This version of the app is too old to sync. Update the app, then sync again."),
@@ -51,14 +64,77 @@ def _check_not_ahead(last_pulled_at: int | None, current: int) -> None:
         )
 
 
+@dataclass
+class MigrationPlan:
+    """What a migration sync must send in full: new tables, and tables with new columns."""
+
+    tables: set[str] = field(default_factory=set)
+    columns: dict[str, set[str]] = field(default_factory=dict)
+
+
+def migration_plan(migration: Any, schema_version: int | None) -> MigrationPlan | None:
+    """Reads WatermelonDB's `migration` ({from, tables, columns}); every name is checked
+    against the declarations (nothing undeclared is ever sent). Tables and columns declared
+    as added after `from` (up to the app's schema version) count too."""
+    if migration is None:
+        return None
+    where = "query.migration"
+    if not isinstance(migration, dict):
+        raise DomainError(
+            _("migration must be null or {from, tables, columns}."), field=where, status=422
+        )
+    known = tables()
+    plan = MigrationPlan()
+    start = migration.get("from")
+    if start is not None:
+        if isinstance(start, bool) or not isinstance(start, int):
+            raise DomainError(
+                _("migration.from must be a schema version."), field=where, status=422
+            )
+        upto = schema_version if schema_version is not None else CURRENT_SCHEMA_VERSION
+        for name, table in known.items():
+            if start < table.since <= upto:
+                plan.tables.add(name)
+            else:
+                added = {c.name for c in table.columns if start < c.since <= upto}
+                if added:
+                    plan.columns[name] = added
+    new_tables = migration.get("tables") or []
+    if not isinstance(new_tables, list) or any(t not in known for t in new_tables):
+        raise DomainError(
+            _("migration.tables names a table this server does not have."), field=where, status=422
+        )
+    plan.tables.update(new_tables)
+    new_columns = migration.get("columns") or []
+    if not isinstance(new_columns, list):
+        raise DomainError(_("migration.columns must be a list."), field=where, status=422)
+    for item in new_columns:
+        table = known.get(item.get("table")) if isinstance(item, dict) else None
+        names = item.get("columns") if isinstance(item, dict) else None
+        declared = {c.name for c in table.columns} if table is not None else set()
+        if table is None or not isinstance(names, list) or not set(names) <= declared:
+            raise DomainError(
+                _("migration.columns names a column this server does not have."),
+                field=where,
+                status=422,
+            )
+        if names:
+            plan.columns.setdefault(table.name, set()).update(names)
+    for name in plan.tables:
+        plan.columns.pop(name, None)
+    return plan
+
+
 def pull(
     *,
     user: User,
     last_pulled_at: int | None,
     schema_version: int | None,
     origin: str = "",
+    migration: Any = None,
 ) -> dict[str, Any]:
     _check_schema(schema_version)
+    plan = migration_plan(migration, schema_version) if last_pulled_at else None
     with read_snapshot():
         # Read the counter first: every row numbered at or below it is already committed.
         timestamp = changes.current_seq()
@@ -72,7 +148,12 @@ def pull(
             )
         out: dict[str, Any] = {}
         for name, table in tables().items():
-            out[name] = _pull_table(table, user, last_pulled_at, timestamp, origin)
+            if plan is not None and name in plan.tables:  # new to the app: all of it
+                out[name] = _pull_table(table, user, None, timestamp, origin)
+            else:
+                out[name] = _pull_table(table, user, last_pulled_at, timestamp, origin)
+                if plan is not None and name in plan.columns:
+                    _add_unchanged(out[name], table, user, last_pulled_at, timestamp)
     # The snapshot is read-only; what was sent is audited once it has ended.
     for name, table in tables().items():
         table.audit_pull(user, out[name]["created"] + out[name]["updated"])
@@ -107,6 +188,15 @@ def _pull_table(
         "updated": [r for r in changed if r["id"] not in fresh],
         "deleted": sorted(set(first_tomb) - back),
     }
+
+
+def _add_unchanged(
+    sent: dict[str, Any], table: SyncTable, user: User, since: int | None, until: int
+) -> None:
+    """A table that gained columns: the device's unchanged records go out whole as well, as
+    `updated` (it has them), so the new columns are filled in."""
+    rows = table.rows(user).filter(Q(changed_seq__lte=since or 0) | Q(changed_seq__isnull=True))
+    sent["updated"] += table.serialize_rows(rows)
 
 
 @dataclass

@@ -32,6 +32,8 @@ class Column:
     description: str = ""
     # The table this column holds a record id of (a foreign key): pushes apply that table first.
     references: str | None = None
+    # The app schema version that added the column (see contract.schema_migrations_js).
+    since: int = 1
 
 
 class Rejected(Exception):
@@ -51,6 +53,8 @@ class SyncTable:
     # The model whose rows this table carries: a row saved as new is recorded as created
     # (see creations.py). None: the table's rows are never created one by one.
     model: ClassVar[type[Model] | None] = None
+    # The app schema version that added the table.
+    since: ClassVar[int] = 1
     can_create: ClassVar[bool] = False
     can_update: ClassVar[bool] = False
     can_delete: ClassVar[bool] = False
