@@ -44,7 +44,8 @@ def _env(db: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    subprocess.run(["make", "-s", "sync-client"], cwd=ROOT, check=True)  # npm ci when needed
+    make = shutil.which("make") or "make"
+    subprocess.run([make, "-s", "sync-client"], cwd=ROOT, check=True)  # npm ci when needed
     db = tmp_path_factory.mktemp("client") / "impulsa.sqlite3"
     env = _env(db)
     subprocess.run(
@@ -81,7 +82,7 @@ def test_a_stock_watermelondb_client_syncs(server: dict[str, Any], tmp_path: Pat
     config = tmp_path / "config.json"
     config.write_text(json.dumps({k: v for k, v in server.items() if k != "db"}))
     run = subprocess.run(
-        ["node", "conformance.js", str(config)],
+        [shutil.which("node") or "node", "conformance.js", str(config)],
         cwd=CLIENT,
         capture_output=True,
         timeout=120,

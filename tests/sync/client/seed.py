@@ -18,10 +18,7 @@ django.setup()
 
 from django.test import Client  # noqa: E402
 
-from backend.accounts.models import (
-    ConsentNotice,
-    ParticipantProfile,
-)
+from backend.accounts.models import ConsentNotice, ParticipantProfile  # noqa: E402
 from backend.finance import services as finance  # noqa: E402
 from backend.programmes.models import Membership  # noqa: E402
 from backend.ventures import services as ventures  # noqa: E402
