@@ -109,17 +109,18 @@ def migration_plan(migration: Any, schema_version: int | None) -> MigrationPlan 
     if not isinstance(new_columns, list):
         raise DomainError(_("migration.columns must be a list."), field=where, status=422)
     for item in new_columns:
-        table = known.get(item.get("table")) if isinstance(item, dict) else None
-        names = item.get("columns") if isinstance(item, dict) else None
-        declared = {c.name for c in table.columns} if table is not None else set()
-        if table is None or not isinstance(names, list) or not set(names) <= declared:
+        item = item if isinstance(item, dict) else {}
+        changed: SyncTable | None = known.get(str(item.get("table")))
+        names = item.get("columns")
+        declared = {c.name for c in changed.columns} if changed is not None else set()
+        if changed is None or not isinstance(names, list) or not set(names) <= declared:
             raise DomainError(
                 _("migration.columns names a column this server does not have."),
                 field=where,
                 status=422,
             )
         if names:
-            plan.columns.setdefault(table.name, set()).update(names)
+            plan.columns.setdefault(changed.name, set()).update(names)
     for name in plan.tables:
         plan.columns.pop(name, None)
     return plan
