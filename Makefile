@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum $(LOCK) | cut -c1-12)
 # Two test processes: the machines this runs on have two cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help setup run test test-fast lint format typecheck openapi check-openapi \
+.PHONY: help setup run test test-fast sync-client test-sync-client lint format typecheck openapi check-openapi \
         check-migrations messages lock bench bench-smoke crash-test fuzz clean
 
 help:
@@ -37,8 +37,21 @@ setup: $(STAMP)
 run: setup
 	@scripts/run.sh
 
-test: setup
+test: setup sync-client
 	IMPULSA_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+# The stock WatermelonDB client the sync conformance test runs (pinned by its package-lock).
+SYNC_CLIENT := tests/sync/client
+sync-client: $(SYNC_CLIENT)/node_modules/.package-lock.json
+
+$(SYNC_CLIENT)/node_modules/.package-lock.json: $(SYNC_CLIENT)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: scripts/install-system-deps.sh installs Node.js"; exit 1; }
+	cd $(SYNC_CLIENT) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The WatermelonDB client against a real server, alone.
+test-sync-client: setup sync-client
+	IMPULSA_TESTING=1 $(PY) -m pytest -p no:xdist tests/sync/test_watermelondb_client.py -q
 
 lint: setup
 	$(VENV)/bin/ruff check .

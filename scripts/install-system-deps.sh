@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Debian packages the product and its tests need: Pango and fonts for WeasyPrint, Chromium
-# for the browser tests, gettext for translations. Installs only what is missing.
+# for the browser tests, gettext for translations, Node.js for the stock WatermelonDB client of
+# the sync tests. Installs only what is missing.
 set -euo pipefail
 PACKAGES=(chromium wrk fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 gettext sqlite3 curl poppler-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# A Node.js 18 or newer already on the PATH (however it was installed) serves; else Debian's.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    missing+=(nodejs npm)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
     echo "System packages present."
     exit 0

@@ -58,6 +58,7 @@ def _same_money(stored: Decimal, value: Any) -> bool:
 @register
 class Lessons(SyncTable):
     name = "lessons"
+    model = Lesson
     description = "Financial-literacy lessons with their quizzes, in the user's language."
     int_ids = True
     columns = (
@@ -127,12 +128,19 @@ def _lesson(raw: dict[str, Any]) -> Lesson:
 @register
 class LessonProgressTable(SyncTable):
     name = "lesson_progress"
+    model = LessonProgress
     description = "Lessons the participant finished (one record per lesson)."
     can_create = True
     id_field = "sync_id"
     client_columns = ("lesson_id",)
     columns = (
-        Column("lesson_id", "string", indexed=True, description="The lesson's id."),
+        Column(
+            "lesson_id",
+            "string",
+            indexed=True,
+            references="lessons",
+            description="The lesson's id.",
+        ),
         Column("completed_at", "number", description="When the server recorded it, epoch ms."),
     )
 
@@ -174,6 +182,7 @@ def _answers(raw: dict[str, Any]) -> list[tuple[int, int]]:
 @register
 class QuizAttempts(SyncTable):
     name = "quiz_attempts"
+    model = QuizAttempt
     description = (
         "Lesson quizzes and module pre/post tests the participant took. Append-only; the "
         "server marks the answers and fills correct, total and score."
@@ -183,7 +192,13 @@ class QuizAttempts(SyncTable):
     client_columns = ("kind", "lesson_id", "module_code", "answers")
     columns = (
         Column("kind", "string", description="quiz | pre | post."),
-        Column("lesson_id", "string", optional=True, description="The lesson (quizzes only)."),
+        Column(
+            "lesson_id",
+            "string",
+            optional=True,
+            references="lessons",
+            description="The lesson (quizzes only).",
+        ),
         Column("module_code", "string", description="The module (pre/post tests)."),
         Column("answers", "string", description="JSON list of [question id, choice id] pairs."),
         Column("correct", "number", description="Right answers (set by the server)."),
@@ -254,6 +269,7 @@ def _goal_name(raw: dict[str, Any]) -> str:
 @register
 class SavingsGoals(SyncTable):
     name = "savings_goals"
+    model = SavingsGoal
     description = (
         "The participant's own savings goals. Created and edited in the app (name, target, "
         "target date; currency and programme stay as created)."
@@ -279,7 +295,7 @@ class SavingsGoals(SyncTable):
             "id": obj.sync_id,
             "programme_id": obj.programme_id,
             "name": obj.name,
-            "target_amount": money(obj.target_amount),
+            "target_amount": money(obj.target_amount, obj.currency),
             "currency": obj.currency,
             "target_date": iso_date(obj.target_date),
             "created_at": epoch_ms(obj.created_at),
@@ -327,6 +343,7 @@ class SavingsGoals(SyncTable):
 @register
 class SavingsDeposits(SyncTable):
     name = "savings_deposits"
+    model = SavingsMovement
     description = (
         "Money put into (deposit) or taken out of (withdrawal) the participant's savings "
         "goals. Append-only."
@@ -335,7 +352,13 @@ class SavingsDeposits(SyncTable):
     id_field = "sync_id"
     client_columns = ("goal_id", "kind", "amount", "occurred_on", "note")
     columns = (
-        Column("goal_id", "string", indexed=True, description="The savings goal's id."),
+        Column(
+            "goal_id",
+            "string",
+            indexed=True,
+            references="savings_goals",
+            description="The savings goal's id.",
+        ),
         Column("kind", "string", description="deposit | withdrawal."),
         Column("amount", "string", description="Positive decimal string."),
         Column("occurred_on", "string", description="Date as entered, YYYY-MM-DD."),
@@ -351,7 +374,7 @@ class SavingsDeposits(SyncTable):
             "id": obj.sync_id,
             "goal_id": obj.goal.sync_id,
             "kind": obj.kind,
-            "amount": money(obj.amount),
+            "amount": money(obj.amount, obj.goal.currency),
             "occurred_on": iso_date(obj.occurred_on),
             "note": obj.note,
             "created_at": epoch_ms(obj.created_at),

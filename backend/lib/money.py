@@ -18,7 +18,12 @@ def minor_units(currency: str) -> int:
 
 
 def parse_amount(value: object, currency: str, *, field: str = "body.amount") -> Decimal:
-    """A positive amount with no more decimals than the currency has, or a 422 DomainError."""
+    """A positive amount in the currency's minor units, or a 422 DomainError.
+
+    Any value that is unchanged when rounded to the currency's units is accepted, however it is
+    written ("15000", "15000.00" and "1.5E+4" for COP); only real extra precision ("15000.5"
+    for COP, "12.505" for PEN) is refused.
+    """
     if currency not in CURRENCIES:
         raise DomainError(_("Unknown currency."), field="body.currency", status=422)
     from .validation import is_plain_number
@@ -34,14 +39,15 @@ def parse_amount(value: object, currency: str, *, field: str = "body.amount") ->
     if amount > MAX_AMOUNT:
         raise DomainError(_("This amount is too large."), field=field, status=422)
     places = minor_units(currency)
-    if -amount.as_tuple().exponent > places:  # type: ignore[operator]
+    unit = Decimal(1).scaleb(-places)
+    if amount.quantize(unit) != amount:
         raise DomainError(
             _("%(currency)s amounts have at most %(n)s decimal places.")
             % {"currency": currency, "n": places},
             field=field,
             status=422,
         )
-    return amount.quantize(Decimal(1).scaleb(-places))
+    return amount.quantize(unit)
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

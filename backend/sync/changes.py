@@ -81,5 +81,8 @@ def prune_tombstones(*, older_than_days: int) -> int:
     if highest is None:
         return 0
     count, _ = old.delete()
+    from .creations import prune
+
+    prune(highest)
     ChangeCounter.objects.filter(pk=1, pruned_through__lt=highest).update(pruned_through=highest)
     return count

@@ -14,9 +14,9 @@ from backend.accounts.models import User
 from backend.lib.db import read_snapshot
 from backend.lib.errors import DomainError
 
-from . import changes
+from . import changes, creations
 from .models import Tombstone
-from .registry import Rejected, SyncTable, tables
+from .registry import Rejected, SyncTable, push_order, tables
 
 MIN_SCHEMA_VERSION = 1
 CURRENT_SCHEMA_VERSION = 1
@@ -29,6 +29,19 @@ class ResetRequired(DomainError):
 
 
 def _check_schema(schema_version: int | None) -> None:
+    current = CURRENT_SCHEMA_VERSION
+    if schema_version is not None and schema_version > current:
+        raise DomainError(
+            _(
+                "This app's database schema (version %(app)s) is newer than this server "
+                "supports (version %(server)s). Use an app built for this server."
+            )
+            % {"app": schema_version, "server": current},
+            code="schema_unsupported",
+            status=422,
+            field="query.schema_version",
+            extra={"max_schema_version": current},
+        )
     if schema_version is not None and schema_version < MIN_SCHEMA_VERSION:
         raise DomainError(
             _("This version of the app is too old to sync. Update the app, then sync again."),
@@ -38,15 +51,95 @@ def _check_schema(schema_version: int | None) -> None:
         )
 
 
-def pull(*, user: User, last_pulled_at: int | None, schema_version: int | None) -> dict[str, Any]:
-    _check_schema(schema_version)
-    if last_pulled_at is not None and last_pulled_at < 0:
-        raise DomainError(
-            _("last_pulled_at cannot be negative."), field="query.last_pulled_at", status=422
+def _check_not_ahead(last_pulled_at: int | None, current: int) -> None:
+    """A device that pulled a number the server has not reached holds changes this server
+    does not have (it was restored from a backup): it must start again from scratch."""
+    if last_pulled_at is not None and last_pulled_at > current:
+        raise ResetRequired(
+            _(
+                "This device has synced with a newer copy of the server's data than the server "
+                "now has. Reset the app's data and sync again."
+            ),
+            extra={"current_timestamp": current},
         )
+
+
+@dataclass
+class MigrationPlan:
+    """What a migration sync must send in full: new tables, and tables with new columns."""
+
+    tables: set[str] = field(default_factory=set)
+    columns: dict[str, set[str]] = field(default_factory=dict)
+
+
+def migration_plan(migration: Any, schema_version: int | None) -> MigrationPlan | None:
+    """Reads WatermelonDB's `migration` ({from, tables, columns}); every name is checked
+    against the declarations (nothing undeclared is ever sent). Tables and columns declared
+    as added after `from` (up to the app's schema version) count too."""
+    if migration is None:
+        return None
+    where = "query.migration"
+    if not isinstance(migration, dict):
+        raise DomainError(
+            _("migration must be null or {from, tables, columns}."), field=where, status=422
+        )
+    known = tables()
+    plan = MigrationPlan()
+    start = migration.get("from")
+    if start is not None:
+        if isinstance(start, bool) or not isinstance(start, int):
+            raise DomainError(
+                _("migration.from must be a schema version."), field=where, status=422
+            )
+        upto = schema_version if schema_version is not None else CURRENT_SCHEMA_VERSION
+        for name, table in known.items():
+            if start < table.since <= upto:
+                plan.tables.add(name)
+            else:
+                added = {c.name for c in table.columns if start < c.since <= upto}
+                if added:
+                    plan.columns[name] = added
+    new_tables = migration.get("tables") or []
+    if not isinstance(new_tables, list) or any(t not in known for t in new_tables):
+        raise DomainError(
+            _("migration.tables names a table this server does not have."), field=where, status=422
+        )
+    plan.tables.update(new_tables)
+    new_columns = migration.get("columns") or []
+    if not isinstance(new_columns, list):
+        raise DomainError(_("migration.columns must be a list."), field=where, status=422)
+    for item in new_columns:
+        item = item if isinstance(item, dict) else {}
+        changed: SyncTable | None = known.get(str(item.get("table")))
+        names = item.get("columns")
+        declared = {c.name for c in changed.columns} if changed is not None else set()
+        if changed is None or not isinstance(names, list) or not set(names) <= declared:
+            raise DomainError(
+                _("migration.columns names a column this server does not have."),
+                field=where,
+                status=422,
+            )
+        if names:
+            plan.columns.setdefault(changed.name, set()).update(names)
+    for name in plan.tables:
+        plan.columns.pop(name, None)
+    return plan
+
+
+def pull(
+    *,
+    user: User,
+    last_pulled_at: int | None,
+    schema_version: int | None,
+    origin: str = "",
+    migration: Any = None,
+) -> dict[str, Any]:
+    _check_schema(schema_version)
+    plan = migration_plan(migration, schema_version) if last_pulled_at else None
     with read_snapshot():
         # Read the counter first: every row numbered at or below it is already committed.
         timestamp = changes.current_seq()
+        _check_not_ahead(last_pulled_at, timestamp)
         if last_pulled_at and last_pulled_at < changes.pruned_through():
             raise ResetRequired(
                 _(
@@ -56,32 +149,55 @@ def pull(*, user: User, last_pulled_at: int | None, schema_version: int | None) 
             )
         out: dict[str, Any] = {}
         for name, table in tables().items():
-            out[name] = _pull_table(table, user, last_pulled_at, timestamp)
+            if plan is not None and name in plan.tables:  # new to the app: all of it
+                out[name] = _pull_table(table, user, None, timestamp, origin)
+            else:
+                out[name] = _pull_table(table, user, last_pulled_at, timestamp, origin)
+                if plan is not None and name in plan.columns:
+                    _add_unchanged(out[name], table, user, last_pulled_at, timestamp)
     # The snapshot is read-only; what was sent is audited once it has ended.
     for name, table in tables().items():
         table.audit_pull(user, out[name]["created"] + out[name]["updated"])
     return {"changes": out, "timestamp": timestamp}
 
 
-def _pull_table(table: SyncTable, user: User, since: int | None, until: int) -> dict[str, Any]:
+def _pull_table(
+    table: SyncTable, user: User, since: int | None, until: int, origin: str
+) -> dict[str, Any]:
     # Rows never changed since sync began carry no number: they count as 0.
     rows = table.rows(user).filter(Q(changed_seq__lte=until) | Q(changed_seq__isnull=True))
     if not since:
         return {"created": table.serialize_rows(rows), "updated": [], "deleted": []}
-    changed = rows.filter(changed_seq__gt=since)
+    changed = table.serialize_rows(rows.filter(changed_seq__gt=since))
     tombs = table.tombstones(
         user, Tombstone.objects.filter(table=table.name, seq__gt=since, seq__lte=until)
     )
-    updated = table.serialize_rows(changed)
     # A row that left the view and came back (a trainer taken off a cohort and put back)
-    # has a tombstone and a newer number: it is sent as updated only.
-    back = {r["id"] for r in updated}
+    # has a tombstone and a newer number: it is sent as created or updated, not deleted.
+    first_tomb: dict[str, int] = {}
+    for record_id, seq in tombs.values_list("record_id", "seq"):
+        first_tomb[record_id] = min(seq, first_tomb.get(record_id, seq))
+    back = {r["id"] for r in changed}
+    left = {i: seq for i, seq in first_tomb.items() if i in back}
+    # Rows that appeared after the device's last pull are new to it (WatermelonDB logs an
+    # error for a `created` record it has, and for an `updated` one it lacks).
+    fresh = creations.appeared_after(
+        table.name, sorted(back), since=since, until=until, user=user, origin=origin, left=left
+    )
     return {
-        "created": [],
-        # A client may not have had a changed record; WatermelonDB creates it from `updated`.
-        "updated": updated,
-        "deleted": sorted(set(tombs.values_list("record_id", flat=True)) - back),
+        "created": [r for r in changed if r["id"] in fresh],
+        "updated": [r for r in changed if r["id"] not in fresh],
+        "deleted": sorted(set(first_tomb) - back),
     }
+
+
+def _add_unchanged(
+    sent: dict[str, Any], table: SyncTable, user: User, since: int | None, until: int
+) -> None:
+    """A table that gained columns: the device's unchanged records go out whole as well, as
+    `updated` (it has them), so the new columns are filled in."""
+    rows = table.rows(user).filter(Q(changed_seq__lte=since or 0) | Q(changed_seq__isnull=True))
+    sent["updated"] += table.serialize_rows(rows)
 
 
 @dataclass
@@ -106,16 +222,26 @@ class PushConflict(DomainError):
 
 
 def parse_changes(body: Any) -> dict[str, dict[str, list[Any]]]:
-    """Checks the shape of a push body; anything off is a 422 saying where, and nothing runs."""
-    if not isinstance(body, dict) or not isinstance(body.get("changes"), dict):
+    """Checks the shape of a push body; anything off is a 422 saying where, and nothing runs.
+
+    The body is `{"changes": {...}}` or, as WatermelonDB's example frontend sends it, the
+    changes object itself (no table is named "changes").
+    """
+    if isinstance(body, dict) and set(body) == {"changes"}:
+        changes_in, prefix = body["changes"], "body.changes"
+    else:
+        changes_in, prefix = body, "body"
+    if not isinstance(changes_in, dict):
         raise DomainError(
-            _('The body must be {"changes": {...}}.'), field="body.changes", status=422
+            _('The body must be the changes object, or {"changes": {...}}.'),
+            field=prefix,
+            status=422,
         )
     known = tables()
     parsed: dict[str, dict[str, list[Any]]] = {}
     count = 0
-    for name, group in body["changes"].items():
-        where = f"body.changes.{name}"
+    for name, group in changes_in.items():
+        where = f"{prefix}.{name}"
         if name not in known:
             raise DomainError(_("Unknown table."), field=where, status=422)
         if not isinstance(group, dict) or set(group) - {"created", "updated", "deleted"}:
@@ -149,12 +275,13 @@ def parse_changes(body: Any) -> dict[str, dict[str, list[Any]]]:
     return parsed
 
 
-def push(*, user: User, last_pulled_at: int, body: Any) -> dict[str, Any]:
+def push(*, user: User, last_pulled_at: int, body: Any, origin: str = "") -> dict[str, Any]:
     parsed = parse_changes(body)
     result = PushResult()
-    with transaction.atomic():
+    with transaction.atomic(), creations.pushing_from(origin):
         # The counter lock first: conflicts are judged against a sequence no one else moves.
-        changes.next_seq()
+        # Everything numbered below ours is committed: above it, the device is ahead of us.
+        _check_not_ahead(last_pulled_at, changes.next_seq() - 1)
         # One lookup per table of the pushed ids the user sees, for the conflict check and
         # for applying (no table's records change another table's visibility).
         visible = {
@@ -162,8 +289,10 @@ def push(*, user: User, last_pulled_at: int, body: Any) -> dict[str, Any]:
             for name, lists in parsed.items()
         }
         _check_conflicts(last_pulled_at, parsed, visible)
-        for name, lists in parsed.items():
-            _apply(tables()[name], user, lists, visible[name], result)
+        # Parents before children (a new venture before its entries), whatever the JSON order.
+        for name in push_order():
+            if name in parsed:
+                _apply(tables()[name], user, parsed[name], visible[name], result)
     return result.body()
 
 
@@ -272,6 +401,25 @@ def _run(result: PushResult, table: SyncTable, record_id: str, apply: Any) -> No
         return {}
 
     _in_batch(result, table, [record_id], one)
+
+
+def parse_last_pulled_at(value: str | None) -> int | None:
+    """`last_pulled_at` as WatermelonDB's example frontend sends it: a number, or `null`,
+    `undefined` or nothing on the first sync (None)."""
+    if value is None or value.strip() in ("", "null", "undefined"):
+        return None
+    text = value.strip()
+    if text.startswith("-") and text[1:].isdigit():
+        raise DomainError(
+            _("last_pulled_at cannot be negative."), field="query.last_pulled_at", status=422
+        )
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise DomainError(
+            _("last_pulled_at must be the timestamp of the last pull, or null."),
+            field="query.last_pulled_at",
+            status=422,
+        )
+    return int(text)
 
 
 def parse_migration(value: str | None) -> Any:

@@ -38,3 +38,27 @@ class Tombstone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table}:{self.record_id}@{self.seq}"
+
+
+class Creation(models.Model):
+    """When a syncable record appeared, for whom, and from which device.
+
+    A pull sends a changed record as `created` when it appeared after the device's
+    `last_pulled_at` (the device cannot have it), else as `updated`. A record appears when it
+    is created (for everyone who may see it: no user scope) or when it enters one person's view
+    through a join (a participant enrolled in a cohort: scoped to them). A record pushed by a
+    device carries that device's key (a hash of its session): it already holds the record, so
+    its own next pull sends it as `updated`.
+    """
+
+    table = models.CharField(max_length=40)
+    record_id = models.CharField(max_length=64)
+    seq = models.BigIntegerField()
+    user_id_scope = models.BigIntegerField(null=True, blank=True)
+    origin = models.CharField(max_length=32, blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["table", "record_id"]), models.Index(fields=["seq"])]
+
+    def __str__(self) -> str:
+        return f"{self.table}:{self.record_id} appeared @{self.seq}"

@@ -11,10 +11,12 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.lib.money import to_string
 from backend.lib.validation import EARLIEST_DATE, LATEST_DATE, parse_id
 
 from .models import Tombstone
@@ -29,6 +31,10 @@ class Column:
     optional: bool = False
     indexed: bool = False
     description: str = ""
+    # The table this column holds a record id of (a foreign key): pushes apply that table first.
+    references: str | None = None
+    # The app schema version that added the column (see contract.schema_migrations_js).
+    since: int = 1
 
 
 class Rejected(Exception):
@@ -45,6 +51,11 @@ class SyncTable:
 
     name: ClassVar[str]
     columns: ClassVar[tuple[Column, ...]]
+    # The model whose rows this table carries: a row saved as new is recorded as created
+    # (see creations.py). None: the table's rows are never created one by one.
+    model: ClassVar[type[Model] | None] = None
+    # The app schema version that added the table.
+    since: ClassVar[int] = 1
     can_create: ClassVar[bool] = False
     can_update: ClassVar[bool] = False
     can_delete: ClassVar[bool] = False
@@ -82,7 +93,7 @@ class SyncTable:
         return qs.filter(Q(user_id_scope=user.pk))
 
     def create(self, user: User, raw: dict[str, Any]) -> None:
-        raise Rejected("read_only", "This table cannot be written from the app.")
+        raise Rejected("read_only", _("This table cannot be written from the app."))
 
     def create_many(self, user: User, raws: list[dict[str, Any]]) -> dict[str, Rejected]:
         """Writes many new records at once (tables with ``batch_creates``).
@@ -93,10 +104,10 @@ class SyncTable:
         raise NotImplementedError
 
     def update(self, user: User, obj: Any, raw: dict[str, Any]) -> None:
-        raise Rejected("read_only", "This table cannot be written from the app.")
+        raise Rejected("read_only", _("This table cannot be written from the app."))
 
     def delete(self, user: User, obj: Any) -> None:
-        raise Rejected("read_only", "This table cannot be written from the app.")
+        raise Rejected("read_only", _("This table cannot be written from the app."))
 
     def delete_many(self, user: User, objs: list[Any]) -> dict[str, Rejected]:
         """Deletes many records at once (tables with ``batch_deletes``); as create_many."""
@@ -130,6 +141,50 @@ def tables() -> dict[str, SyncTable]:
     return dict(sorted(_TABLES.items()))
 
 
+class DependencyCycle(ImproperlyConfigured):
+    pass
+
+
+def dependency_order(declared: dict[str, SyncTable]) -> list[str]:
+    """Table names, each after every table its columns reference (ties by name).
+
+    A push is applied in this order, so a new parent and its children can come in one push
+    whatever the order of the JSON keys. A reference to an undeclared table or a cycle is a
+    declaration error, raised when the app starts (SyncConfig.ready).
+    """
+    needs: dict[str, set[str]] = {}
+    for name, table in declared.items():
+        refs = {c.references for c in table.columns if c.references and c.references != name}
+        unknown = refs - set(declared)
+        if unknown:
+            raise ImproperlyConfigured(
+                f"Sync table {name} references undeclared tables: {', '.join(sorted(unknown))}"
+            )
+        needs[name] = refs
+    order: list[str] = []
+    done: set[str] = set()
+    while len(order) < len(needs):
+        ready = sorted(n for n, refs in needs.items() if n not in done and refs <= done)
+        if not ready:
+            stuck = sorted(n for n in needs if n not in done)
+            raise DependencyCycle(
+                "Sync tables reference each other in a cycle: " + ", ".join(stuck)
+            )
+        order += ready
+        done.update(ready)
+    return order
+
+
+_ORDER: list[str] = []
+
+
+def push_order() -> list[str]:
+    """The registered tables in dependency order (computed and checked at start-up)."""
+    if len(_ORDER) != len(_TABLES):
+        _ORDER[:] = dependency_order(tables())
+    return list(_ORDER)
+
+
 def autodiscover() -> None:
     for config in apps.get_app_configs():
         if config.name.startswith("backend.") and config.name != "backend.sync":
@@ -138,6 +193,10 @@ def autodiscover() -> None:
             except ModuleNotFoundError as exc:
                 if exc.name != f"{config.name}.sync":
                     raise
+    _ORDER[:] = dependency_order(tables())  # a cycle stops the server here, not at a push
+    from .creations import connect
+
+    connect(tables())
 
 
 # Wire formats shared by declarations --------------------------------------------------------
@@ -149,8 +208,10 @@ def iso_date(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+def money(value: Decimal | None, currency: str) -> str | None:
+    """Money as REST sends it: a decimal string in the currency's own minor units (COP
+    "12744", PEN "12.50"), whatever the column's storage scale."""
+    return None if value is None else to_string(value, currency)
 
 
 # Reading pushed records: a wrong value rejects that record, saying which column and why.

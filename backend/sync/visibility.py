@@ -15,6 +15,7 @@ from django.db import transaction
 from backend.accounts.models import User
 
 from .changes import next_seq, record_deletions
+from .creations import record_appeared
 from .registry import SyncTable, tables
 
 
@@ -33,15 +34,19 @@ class VisibilityWatch:
         }
 
     def close(self) -> int:
-        """Leaves the tombstones (one change number for all); returns how many."""
-        gone = [
-            (table.name, record_id, user.pk)
-            for user in self.users
-            for table in self.tables
-            for record_id in sorted(self.before[user.pk, table.name] - _visible_ids(table, user))
-        ]
-        if gone:
-            record_gone(gone)
+        """Leaves a tombstone for every row that left a user's view and an appearance for
+        every row that entered it (one change number for all); returns how many rows left."""
+        gone, appeared = [], []
+        for user in self.users:
+            for table in self.tables:
+                before, after = self.before[user.pk, table.name], _visible_ids(table, user)
+                gone += [(table.name, i, user.pk) for i in sorted(before - after)]
+                appeared += [(table.name, i, user.pk) for i in sorted(after - before)]
+        if gone or appeared:
+            with transaction.atomic():
+                seq = next_seq()
+                record_deletions(gone, seq=seq)
+                record_appeared(appeared, seq=seq)
         return len(gone)
 
 

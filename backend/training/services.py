@@ -26,6 +26,7 @@ from backend.lib.qr import qr_svg_data_uri
 from backend.programmes import access
 from backend.programmes.models import Programme, Role
 from backend.sync.changes import next_seq
+from backend.sync.visibility import VisibilityWatch
 
 from . import credentials, rules
 from .models import (
@@ -164,6 +165,7 @@ def enroll(*, actor: User, cohort: Cohort, participant_id: int) -> Enrollment:
         raise Conflict(
             _("This cohort is full (%(n)s places).") % {"n": cohort.capacity}, code="cohort_full"
         )
+    watch = VisibilityWatch([participant.pk], ("courses", "cohorts", "cohort_sessions"))
     seq = next_seq()
     enrollment = Enrollment.objects.create(cohort=cohort, participant=participant, changed_seq=seq)
     # The cohort, its course and sessions become visible to the new participant's devices,
@@ -172,6 +174,7 @@ def enroll(*, actor: User, cohort: Cohort, participant_id: int) -> Enrollment:
     Cohort.objects.filter(pk=cohort.pk).update(changed_seq=seq)
     Course.objects.filter(pk=cohort.course_id).update(changed_seq=seq)
     CohortSession.objects.filter(cohort=cohort).update(changed_seq=seq)
+    watch.close()  # to the new participant's devices they are created, not updated
     audit(actor, "training.enroll", subject=participant, obj=cohort)
     return enrollment
 

@@ -39,6 +39,7 @@ def _language() -> str:
 @register
 class Courses(SyncTable):
     name = "courses"
+    model = Course
     description = "Courses of the cohorts the user is enrolled in or trains."
     int_ids = True
     columns = (
@@ -71,10 +72,17 @@ class Courses(SyncTable):
 @register
 class Cohorts(SyncTable):
     name = "cohorts"
+    model = Cohort
     description = "Cohorts the user is enrolled in or trains."
     int_ids = True
     columns = (
-        Column("course_id", "string", indexed=True, description="The course's id."),
+        Column(
+            "course_id",
+            "string",
+            indexed=True,
+            references="courses",
+            description="The course's id.",
+        ),
         Column("programme_id", "number", description="Programme of the cohort."),
         Column("name", "string", description="Name of the cohort."),
         Column("is_virtual", "boolean", description="Taught online."),
@@ -102,10 +110,17 @@ class Cohorts(SyncTable):
 @register
 class CohortSessions(SyncTable):
     name = "cohort_sessions"
+    model = CohortSession
     description = "Sessions of those cohorts."
     int_ids = True
     columns = (
-        Column("cohort_id", "string", indexed=True, description="The cohort's id."),
+        Column(
+            "cohort_id",
+            "string",
+            indexed=True,
+            references="cohorts",
+            description="The cohort's id.",
+        ),
         Column("date", "string", description="YYYY-MM-DD."),
         Column("module", "string", description="Course module taught, or empty."),
     )
@@ -125,10 +140,17 @@ class CohortSessions(SyncTable):
 @register
 class Enrollments(SyncTable):
     name = "enrollments"
+    model = Enrollment
     description = "The participant's own enrollments; a trainer's cohorts' rosters."
     int_ids = True
     columns = (
-        Column("cohort_id", "string", indexed=True, description="The cohort's id."),
+        Column(
+            "cohort_id",
+            "string",
+            indexed=True,
+            references="cohorts",
+            description="The cohort's id.",
+        ),
         Column("participant_id", "number", description="The enrolled person's user id."),
         Column(
             "status",
@@ -170,6 +192,7 @@ class Enrollments(SyncTable):
 @register
 class AttendanceTable(SyncTable):
     name = "attendance"
+    model = Attendance
     description = (
         "Attendance marks: the participant's own; a trainer's cohorts', which the trainer "
         "creates and corrects offline."
@@ -179,8 +202,20 @@ class AttendanceTable(SyncTable):
     id_field = "sync_id"
     client_columns = ("session_id", "enrollment_id", "status")
     columns = (
-        Column("session_id", "string", indexed=True, description="The session's id."),
-        Column("enrollment_id", "string", indexed=True, description="The enrollment's id."),
+        Column(
+            "session_id",
+            "string",
+            indexed=True,
+            references="cohort_sessions",
+            description="The session's id.",
+        ),
+        Column(
+            "enrollment_id",
+            "string",
+            indexed=True,
+            references="enrollments",
+            description="The enrollment's id.",
+        ),
         Column("status", "string", description="present | absent | excused."),
         Column("marked_at", "number", description="When the server stored the mark, epoch ms."),
     )
@@ -272,7 +307,11 @@ def _renumber_cohorts(cohort_ids: Iterable[int]) -> None:
 def _trainers_changed(
     sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **_: Any
 ) -> None:
-    if action in ("pre_remove", "pre_clear"):
+    if action == "pre_add" and pk_set:
+        # Rows entering the new trainers' view reach their devices as created.
+        users = {instance.pk} if reverse else set(pk_set)
+        setattr(instance, WATCH, VisibilityWatch(users, COHORT_TABLES))
+    elif action in ("pre_remove", "pre_clear"):
         if reverse:  # user.training_cohorts.remove(...): the instance is the trainer
             users = {instance.pk}
         elif pk_set is not None:
@@ -286,6 +325,9 @@ def _trainers_changed(
             watch.close()
     elif action == "post_add" and pk_set:
         _renumber_cohorts(pk_set if reverse else [instance.pk])
+        watch = instance.__dict__.pop(WATCH, None)
+        if watch is not None:
+            watch.close()
 
 
 def _watch_before_delete(instance: Any, people: set[int]) -> None:

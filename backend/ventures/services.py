@@ -30,6 +30,7 @@ from backend.programmes.access import (
     participant_programmes,
 )
 from backend.programmes.models import Programme
+from backend.sync import creations
 from backend.sync.changes import next_seq, record_deletions
 
 from .models import (
@@ -331,6 +332,7 @@ def _record_entries(actor: User, items: Sequence[tuple[Venture, EntryInput]]) ->
         for entry in fresh.values():
             entry.changed_seq = seq
         LedgerEntry.objects.bulk_create(fresh.values())
+        creations.record("ledger_entries", fresh, seq=seq)
         apply_many_to_rollups(list(fresh.values()), sign=1)
     return outcomes
 

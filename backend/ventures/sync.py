@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.programmes import access
+from backend.sync import creations
 from backend.sync.registry import (
     Column,
     Rejected,
@@ -68,6 +69,7 @@ def _entry_input(raw: dict[str, Any]) -> services.EntryInput:
 @register
 class Ventures(SyncTable):
     name = "ventures"
+    model = Venture
     description = "The participant's own ventures. Created and edited in the app."
     can_create = True
     can_update = True
@@ -118,6 +120,7 @@ class Ventures(SyncTable):
             or Formalisation.INFORMAL,
         )
         Venture.objects.filter(pk=venture.pk).update(sync_id=raw["id"])
+        creations.rename(self.name, venture.sync_id, raw["id"])
 
     def update(self, user: User, obj: Venture, raw: dict[str, Any]) -> None:
         changes: dict[str, Any] = {}
@@ -139,6 +142,7 @@ class Ventures(SyncTable):
 @register
 class LedgerEntries(SyncTable):
     name = "ledger_entries"
+    model = LedgerEntry
     description = (
         "Sales, expenses and repayments of the participant's ventures. Append-only: created "
         "in the app, deleted = voided on the server; edits are rejected (code `immutable`)."
@@ -158,7 +162,13 @@ class LedgerEntries(SyncTable):
         "note",
     )
     columns = (
-        Column("venture_id", "string", indexed=True, description="The venture's id (sync id)."),
+        Column(
+            "venture_id",
+            "string",
+            indexed=True,
+            references="ventures",
+            description="The venture's id (sync id).",
+        ),
         Column("kind", "string", description="sale | expense | repayment."),
         Column("amount", "string", description='Positive decimal string, e.g. "12.50".'),
         Column("occurred_on", "string", description="Business date as entered, YYYY-MM-DD."),
@@ -174,7 +184,7 @@ class LedgerEntries(SyncTable):
     )
 
     # What the wire needs of a row, in the order of _wire's arguments.
-    WIRE = ("pk", "venture__sync_id", *client_columns[1:], "received_at")
+    WIRE = ("pk", "venture__sync_id", "venture__currency", *client_columns[1:], "received_at")
 
     def rows(self, user: User) -> QuerySet[Any]:
         return access.own_live_entries(user).select_related("venture")
@@ -183,6 +193,7 @@ class LedgerEntries(SyncTable):
         return self._wire(
             obj.pk,
             obj.venture.sync_id,
+            obj.venture.currency,
             obj.kind,
             obj.amount,
             obj.occurred_on,
@@ -201,6 +212,7 @@ class LedgerEntries(SyncTable):
     def _wire(
         pk: str,
         venture_sync_id: str,
+        currency: str,
         kind: str,
         amount: Decimal,
         occurred_on: dt.date,
@@ -214,7 +226,7 @@ class LedgerEntries(SyncTable):
             "id": pk,
             "venture_id": venture_sync_id,
             "kind": kind,
-            "amount": money(amount),
+            "amount": money(amount, currency),
             "occurred_on": iso_date(occurred_on),
             "payment_method": payment_method,
             "wallet": wallet,

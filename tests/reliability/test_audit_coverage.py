@@ -123,9 +123,7 @@ PORTAL_PAGES: dict[str, Audited | str] = {
     "favicon.ico": NOT_PERSONAL,
     "training/": "cohort names, dates and places",
     "training/mine/": OWN,
-    "training/cohorts/<id:cohort_id>/": Audited(
-        "training.roster", "/training/cohorts/{cohort_a}/"
-    ),
+    "training/cohorts/<id:cohort_id>/": Audited("training.roster", "/training/cohorts/{cohort_a}/"),
     "training/cohorts/<id:cohort_id>/scores/": Audited(
         "training.scores", "/training/cohorts/{cohort_a}/scores/"
     ),

@@ -43,10 +43,13 @@ def test_incremental_pull_sends_only_later_changes(world: World, venture_a: Vent
     other.pull()
     assert accepted(other.push(created("ledger_entries", entry("e2", venture_a.sync_id))))
     changes = device.pull()
-    assert ids(changes, "ledger_entries", "updated") == ["e2"]
-    assert changes["ventures"]["updated"] == []
-    assert all(not c["created"] for c in changes.values())
-    assert device.pull()["ledger_entries"]["updated"] == []  # nothing new: nothing sent
+    # Made on another device after this one's last pull: new here, so `created`.
+    assert ids(changes, "ledger_entries", "created") == ["e2"]
+    assert changes["ventures"]["updated"] == changes["ventures"]["created"] == []
+    assert all(not c["updated"] for c in changes.values())
+    # The device that pushed it has it: to that device it is `updated`.
+    assert ids(other.pull(), "ledger_entries", "updated") == ["e2"]
+    assert device.pull()["ledger_entries"]["created"] == []  # nothing new: nothing sent
 
 
 def test_delete_voids_through_the_ledger_and_reaches_other_devices(

@@ -36,8 +36,14 @@ class Phone:
                 self.local.add(raw["id"])
         self.local -= set(changes["deleted"])
         self.to_delete -= set(changes["deleted"])
+        # WatermelonDB destroys a pulled deletion even if the record waits to be pushed (a
+        # create whose answer was lost, voided meanwhile on another device).
+        for record_id in changes["deleted"]:
+            self.to_create.pop(record_id, None)
 
     def push(self) -> Any:
+        if self.device.last is None:
+            self.pull()  # synchronize() always pulls before its first push
         return self.device.push(
             {
                 "ledger_entries": {

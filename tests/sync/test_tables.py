@@ -37,15 +37,22 @@ def test_trainer_takes_attendance_offline_and_the_participant_reads_it(world: Wo
         actor=world.manager, cohort=cohort, participant_id=world.participant_a.pk
     )
     # The new enrollment makes the cohort, course and sessions reach the participant's device.
+    # They are new to that device: created (WatermelonDB logs an error for an `updated` record
+    # it does not have).
     changes = participant.pull()
-    assert ids(changes, "cohorts", "updated") == [str(cohort.pk)]
-    assert len(changes["cohort_sessions"]["updated"]) == 2
-    assert ids(changes, "courses", "updated") == [str(cohort.course_id)]
-    assert ids(changes, "enrollments", "updated") == [str(enrollment.pk)]
+    assert ids(changes, "cohorts", "created") == [str(cohort.pk)]
+    assert len(changes["cohort_sessions"]["created"]) == 2
+    assert ids(changes, "courses", "created") == [str(cohort.course_id)]
+    assert ids(changes, "enrollments", "created") == [str(enrollment.pk)]
+    assert all(not c["updated"] for c in changes.values())
 
     session = cohort.sessions.order_by("date").first()
-    roster = trainer.pull()["enrollments"]["updated"]
+    trainer_changes = trainer.pull()
+    roster = trainer_changes["enrollments"]["created"]
     assert [r["id"] for r in roster] == [str(enrollment.pk)]
+    # The trainer's device already has the cohort: renumbered for the newcomer, it is updated.
+    assert ids(trainer_changes, "cohorts", "updated") == [str(cohort.pk)]
+    assert trainer_changes["cohorts"]["created"] == []
     mark = {
         "id": "att0000000000001",
         "session_id": str(session.pk),
@@ -54,7 +61,8 @@ def test_trainer_takes_attendance_offline_and_the_participant_reads_it(world: Wo
         "marked_at": 0,
     }
     assert accepted(trainer.push(created("attendance", mark)))
-    trainer.pull()
+    # The trainer's own mark comes back to that device as updated: it has it.
+    assert ids(trainer.pull(), "attendance", "updated") == ["att0000000000001"]
     assert accepted(
         trainer.push(
             {
@@ -70,7 +78,7 @@ def test_trainer_takes_attendance_offline_and_the_participant_reads_it(world: Wo
     assert row.sync_id == "att0000000000001"
     assert row.status == "present"
     assert AttendanceMark.objects.filter(attendance=row).count() == 2  # history kept
-    [seen] = participant.pull()["attendance"]["updated"]
+    [seen] = participant.pull()["attendance"]["created"]
     assert seen["id"] == "att0000000000001"
     assert seen["status"] == "present"
 

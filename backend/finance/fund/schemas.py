@@ -33,7 +33,7 @@ class FundEntryOut(Schema):
 
 
 class ContributionIn(StrictIn):
-    amount: Amount = Field(..., gt=0, max_digits=14, decimal_places=2)
+    amount: Amount = Field(..., gt=0, max_digits=14)
     funder_code: str | None = Field(None, max_length=20)
     reference: str = Field(
         ..., min_length=1, max_length=80, description="Agreement or transfer reference"
@@ -43,7 +43,7 @@ class ContributionIn(StrictIn):
 
 class GrantIn(StrictIn):
     venture_id: Id
-    amount: Amount = Field(..., gt=0, max_digits=12, decimal_places=2)
+    amount: Amount = Field(..., gt=0, max_digits=12)
     purpose: str = Field(..., min_length=3, max_length=300)
 
 
