@@ -15,12 +15,11 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     DecimalField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     Min,
@@ -30,7 +29,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
@@ -47,12 +45,14 @@ from backend.finance.models import (
 from backend.lib.money import quantize
 from backend.programmes.models import Membership, Programme, Role
 from backend.training.models import Enrollment, EnrollmentStatus
-from backend.ventures.models import Venture, VentureMonth
+from backend.ventures.models import Venture, VentureDay, VentureMonth
 
 from .dimensions import expression
-from .params import M2Params, ReportParams, month_start, months_between
+from .params import M2Params, ReportParams, add_months, month_start, months_between
 
 CORE_MODULE = "core"
+CENT = Decimal("0.01")
+M2_CLASSES = ("improved", "maintained", "declined", "insufficient_data")
 Key = tuple[str, ...]
 
 
@@ -189,153 +189,196 @@ def _idx(day: dt.date) -> int:
     return day.year * 12 + day.month
 
 
-def _in_window(lo: Any, hi: Any) -> Q:
-    """The venture's joined month lies in an inclusive month-index range."""
-    idx = _month_index("months__month")
-    return Q(GreaterThanOrEqual(idx, lo), LessThanOrEqual(idx, hi))
+class WeekIndex(Func):
+    """The number of whole weeks from Monday 3 January 2000 to a date: the same number for
+    every day of one ISO week (Monday to Sunday), whatever months it spans."""
+
+    output_field = IntegerField()
+    template = "((%(expressions)s - DATE '2000-01-03') / 7)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # julianday('2000-01-03') = 2451546.5; dates after it give a non-negative quotient,
+        # so the integer cast is a floor.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST((julianday(%(expressions)s) - 2451546.5) / 7 AS INTEGER)",
+            **extra,
+        )
 
 
-def m2_ventures(params: ReportParams) -> tuple[QuerySet[Any], str]:
-    """Per-venture rows annotated with their M2 class (`m2_class`), and the name of the column
-    holding the venture's id. A venture of the programmes without a row had no sales in either
-    window: insufficient data.
+def _last_complete_month(day: dt.date) -> int:
+    """The month index of the last calendar month that has ended by `day` (inclusive)."""
+    return _idx(day) if (day + dt.timedelta(days=1)).day == 1 else _idx(day) - 1
 
-    Each window's sales and active weeks are conditional sums over the venture's monthly
-    rollups, grouped by venture: one pass, never the raw ledger.
+
+def classify(
+    base_sales: Decimal,
+    follow_sales: Decimal,
+    base_weeks: int,
+    follow_weeks: int,
+    base_months: int,
+    follow_months: int,
+    m2: M2Params,
+) -> str:
+    """Improved / maintained / declined by monthly means, or insufficient data.
+
+    Exact: the window sums are decimals of at most two places, and the means are compared
+    without dividing (follow/fm > base/bm * (1 + tol) is follow*bm > base*fm * (1 + tol)),
+    in Python's decimal arithmetic, never the database's (SQLite's is floating point)."""
+    if base_weeks < m2.min_weeks or follow_weeks < m2.min_weeks:
+        return "insufficient_data"
+    base = Decimal(base_sales).quantize(CENT) * follow_months
+    follow = Decimal(follow_sales).quantize(CENT) * base_months
+    if follow > base * (1 + m2.tolerance):
+        return "improved"
+    if follow >= base * (1 - m2.tolerance):
+        return "maintained"
+    return "declined"
+
+
+def m2_classes(params: ReportParams) -> dict[int, str]:
+    """Each venture's M2 class, by venture id. In the calendar design a venture of the
+    programmes that is missing had no sale in either window (insufficient data); in the
+    training design only ventures whose owner completed a business-skills course are in.
+
+    Two grouped passes over the rollups, by venture: the windows' sales from the monthly
+    rollups, the distinct ISO weeks with a sale inside each window from the daily ones (a
+    week that spans two months or a window edge counts once). Never the raw ledger.
     """
     m2 = params.m2
-    ventures = Venture.objects.filter(programme_id__in=params.programme_ids)
+    last_complete = _last_complete_month(params.period_end)
     if m2.design == "calendar":
         b0, b1 = m2.baseline_start, m2.baseline_end
         f0, f1 = m2.followup_start, m2.followup_end
         if b0 is None or b1 is None or f0 is None or f1 is None:
             raise ValueError("the calendar design needs both windows")
-        # The windows are the same for every venture: read only their months, by the month
-        # index, and group them by venture.
+        # The windows are the same for every venture: read only their months and days.
         base = Q(month__gte=month_start(b0), month__lte=month_start(b1))
         follow = Q(month__gte=month_start(f0), month__lte=month_start(f1))
-        rows: QuerySet[Any] = (
+        sums = (
             VentureMonth.objects.filter(venture__programme_id__in=params.programme_ids)
             .filter(base | follow)
             .values("venture_id")
+            .annotate(b=Sum("sales", filter=base), f=Sum("sales", filter=follow))
+            .values_list("venture_id", "b", "f")
         )
-        prefix, key = "", "venture_id"
-        base_months, follow_months = months_between(b0, b1), months_between(f0, f1)
-    else:
-        first_start = Subquery(
-            Enrollment.objects.filter(
-                participant=OuterRef("owner"),
-                cohort__course__counts_as_business_skills=True,
-                cohort__programme_id__in=params.programme_ids,
+        b_end, f_end = add_months(month_start(b1), 1), add_months(month_start(f1), 1)
+        dbase = Q(day__gte=month_start(b0), day__lt=b_end)
+        dfollow = Q(day__gte=month_start(f0), day__lt=f_end)
+        weeks = (
+            VentureDay.objects.filter(
+                venture__programme_id__in=params.programme_ids, sale_entries__gt=0
             )
-            .annotate(idx=_month_index("cohort__start_date"))
-            .order_by("cohort__start_date")
-            .values("idx")[:1],
-            output_field=IntegerField(),
-        )
-        completed = Subquery(
-            Enrollment.objects.filter(
-                participant=OuterRef("owner"),
-                status=EnrollmentStatus.COMPLETED,
-                cohort__course__counts_as_business_skills=True,
-                cohort__programme_id__in=params.programme_ids,
+            .filter(dbase | dfollow)
+            .values("venture_id")
+            .annotate(
+                b=Count(WeekIndex("day"), distinct=True, filter=dbase),
+                f=Count(WeekIndex("day"), distinct=True, filter=dfollow),
             )
-            .annotate(idx=_month_index("completed_on"))
-            .order_by("completed_on")
-            .values("idx")[:1],
-            output_field=IntegerField(),
+            .values_list("venture_id", "b", "f")
         )
-        n, m = m2.window_months, m2.offset_months
-        rows = (
-            ventures.annotate(start_idx=first_start, done_idx=completed)
-            .filter(done_idx__isnull=False)
-            .values("pk")
-        )
-        base = _in_window(F("start_idx") - n, F("start_idx") - 1)
-        follow = _in_window(F("done_idx") + m, F("done_idx") + m + n - 1)
-        prefix, key = "months__", "id"
-        base_months = follow_months = n
-    money = DecimalField(max_digits=20, decimal_places=2)
-    rows = rows.annotate(
-        base_sales=Coalesce(Sum(f"{prefix}sales", filter=base), _zero(), output_field=money),
-        follow_sales=Coalesce(Sum(f"{prefix}sales", filter=follow), _zero(), output_field=money),
-        base_weeks=Coalesce(Sum(f"{prefix}active_weeks", filter=base), 0),
-        follow_weeks=Coalesce(Sum(f"{prefix}active_weeks", filter=follow), 0),
+        complete = max(_idx(b1), _idx(f1)) <= last_complete
+        week_of = {v: (b, f) for v, b, f in weeks}
+        bm, fm = months_between(b0, b1), months_between(f0, f1)
+        out = {}
+        for venture, b_sales, f_sales in sums:
+            bw, fw = week_of.get(venture, (0, 0))
+            out[venture] = (
+                classify(b_sales or 0, f_sales or 0, bw, fw, bm, fm, m2)
+                if complete
+                else "insufficient_data"
+            )
+        return out
+    # Training-relative: the baseline is the N months before the month of the owner's first
+    # business-skills enrollment; the follow-up N months from M months after the month of the
+    # first completion.
+    skills = Enrollment.objects.filter(
+        participant=OuterRef("owner"),
+        cohort__course__counts_as_business_skills=True,
+        cohort__programme_id__in=params.programme_ids,
     )
-    return _classify(rows, base_months, follow_months, m2), key
-
-
-def _classify(
-    qs: QuerySet[Any], base_months: int, follow_months: int, m2: M2Params
-) -> QuerySet[Any]:
-    """Improved / maintained / declined by monthly means, or insufficient data.
-
-    Means are compared without dividing: follow/fm > base/bm * (1 + tol) is the same as
-    follow*bm > base*fm * (1 + tol), which keeps the arithmetic exact in the database.
-    """
-    tol = m2.tolerance
-    dec = DecimalField(max_digits=28, decimal_places=6)
-    qs = qs.annotate(
-        base_scaled=ExpressionWrapper(F("base_sales") * Value(follow_months), output_field=dec),
-        follow_scaled=ExpressionWrapper(F("follow_sales") * Value(base_months), output_field=dec),
+    first_enrolled = Subquery(
+        skills.annotate(idx=_month_index("enrolled_at")).order_by("enrolled_at").values("idx")[:1],
+        output_field=IntegerField(),
     )
-    upper = ExpressionWrapper(F("base_scaled") * Value(Decimal(1) + tol), output_field=dec)
-    lower = ExpressionWrapper(F("base_scaled") * Value(Decimal(1) - tol), output_field=dec)
-    return qs.annotate(
-        m2_class=Case(
-            When(
-                Q(base_weeks__lt=m2.min_weeks) | Q(follow_weeks__lt=m2.min_weeks),
-                then=Value("insufficient_data"),
-            ),
-            When(follow_scaled__gt=upper, then=Value("improved")),
-            When(follow_scaled__gte=lower, then=Value("maintained")),
-            default=Value("declined"),
-            output_field=CharField(),
-        )
+    completed = Subquery(
+        skills.filter(status=EnrollmentStatus.COMPLETED)
+        .annotate(idx=_month_index("completed_on"))
+        .order_by("completed_on")
+        .values("idx")[:1],
+        output_field=IntegerField(),
     )
+    n, m = m2.window_months, m2.offset_months
+    anchored = (
+        Venture.objects.filter(programme_id__in=params.programme_ids)
+        .annotate(start_idx=first_enrolled, done_idx=completed)
+        .filter(done_idx__isnull=False)
+    )
+
+    def window(path: str, lo: Any, hi: Any) -> Q:
+        idx = _month_index(path)
+        return Q(GreaterThanOrEqual(idx, lo), LessThanOrEqual(idx, hi))
+
+    b_lo, b_hi = F("start_idx") - n, F("start_idx") - 1
+    f_lo, f_hi = F("done_idx") + m, F("done_idx") + m + n - 1
+    sums = anchored.annotate(
+        b=Coalesce(Sum("months__sales", filter=window("months__month", b_lo, b_hi)), _zero()),
+        f=Coalesce(Sum("months__sales", filter=window("months__month", f_lo, f_hi)), _zero()),
+    ).values_list("pk", "start_idx", "done_idx", "b", "f")
+    sale_day = Q(days__sale_entries__gt=0)
+    weeks = anchored.annotate(
+        bw=Count(
+            WeekIndex("days__day"),
+            distinct=True,
+            filter=sale_day & window("days__day", b_lo, b_hi),
+        ),
+        fw=Count(
+            WeekIndex("days__day"),
+            distinct=True,
+            filter=sale_day & window("days__day", f_lo, f_hi),
+        ),
+    ).values_list("pk", "bw", "fw")
+    week_of = {v: (b, f) for v, b, f in weeks}
+    out = {}
+    for venture, start_idx, done_idx, b_sales, f_sales in sums:
+        bw, fw = week_of.get(venture, (0, 0))
+        # A follow-up window that has not ended by the report's end date has no verdict yet.
+        if start_idx is None or done_idx + m + n - 1 > last_complete:
+            out[venture] = "insufficient_data"
+        else:
+            out[venture] = classify(Decimal(b_sales), Decimal(f_sales), bw, fw, n, n, m2)
+    return out
 
 
 def m2_sales(params: ReportParams) -> Result:
-    """Counts by class and by breakdown cell in one query: the per-venture classes (grouped
-    over the rollups) joined to each venture's owner answers, grouped again."""
+    """Counts by class and by breakdown cell: the per-venture classes, joined (in Python) to
+    each venture's owner answers, read in one query."""
     dims = params.breakdown
     keys = [f"dim_{d}" for d in dims]
-    rows, key = m2_ventures(params)
-    inner, inner_params = rows.values_list(key, "m2_class").query.sql_with_params()
+    classes_of = m2_classes(params)
     owners = (
         Venture.objects.filter(programme_id__in=params.programme_ids)
         .annotate(**{f"dim_{d}": expression(d, "owner__", params.period_start) for d in dims})
         .values_list("pk", *keys)
     )
-    outer, outer_params = owners.query.sql_with_params()
-    grouping = ", ".join(["m2_class", *keys])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH classified (venture, m2_class) AS ({inner}), "  # noqa: S608
-            f"owners ({', '.join(['venture', *keys])}) AS ({outer}) "
-            f"SELECT {grouping}, COUNT(*) FROM classified "
-            f"JOIN owners ON owners.venture = classified.venture GROUP BY {grouping}",
-            (*inner_params, *outer_params),
-        )
-        found = cursor.fetchall()
-    classes: dict[str, int] = {}
+    classes: dict[str, int] = dict.fromkeys(M2_CLASSES, 0)
     cells: dict[Key, int] = {}
-    for m2_class, *cell, n in found:
-        classes[m2_class] = classes.get(m2_class, 0) + n
+    for pk, *cell in owners:
+        m2_class = classes_of.get(pk)
+        if m2_class is None:
+            if params.m2.design != "calendar":
+                continue
+            # Ventures with no month in either window: no data at all.
+            m2_class = "insufficient_data"
+        classes[m2_class] += 1
         if m2_class in ("improved", "maintained"):
-            cells[tuple(cell)] = cells.get(tuple(cell), 0) + n
-    if params.m2.design == "calendar":
-        # Ventures with no month in either window have no row: no data at all.
-        missing = owners.count() - sum(classes.values())
-        classes["insufficient_data"] = classes.get("insufficient_data", 0) + missing
+            cells[tuple(cell)] = cells.get(tuple(cell), 0) + 1
     total = sum(cells.values())
     result = Result("M2", "ventures", Counts(cells=cells if dims else {(): total}, total=total))
     result.details = {
-        "classes": {
-            c: classes.get(c, 0)
-            for c in ("improved", "maintained", "declined", "insufficient_data")
-        },
-        "eligible": sum(classes.get(c, 0) for c in ("improved", "maintained", "declined")),
+        "classes": classes,
+        "eligible": sum(classes[c] for c in ("improved", "maintained", "declined")),
     }
     return result
 

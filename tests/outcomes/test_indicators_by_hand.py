@@ -7,6 +7,8 @@ an event at 23:30 on 31 March in Lima is 04:30 on 1 April in UTC and still count
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -21,12 +23,13 @@ from backend.finance.models import (
     SavingsMovement,
 )
 from backend.outcomes import report
-from backend.outcomes.indicators import compute
-from backend.outcomes.params import ReportParams
+from backend.outcomes.indicators import compute, m2_classes
+from backend.outcomes.params import M2Params, ReportParams
 from backend.ventures import services as ledger
+from backend.ventures.models import LedgerEntry, Venture
 from tests.conftest import World
 
-from .conftest import person, sales, venture_of
+from .conftest import AUG, FEB, JAN, JUL, person, sales, venture_of
 
 LIMA = ZoneInfo("America/Lima")
 
@@ -288,3 +291,153 @@ def test_m6_disbursed_total_withheld_from_donors_when_two_grants_dominate(world:
     assert donor["indicators"][0]["details"]["by_currency"]["PEN"]["disbursed"] is None
     assert donor["indicators"][0]["details"]["by_currency"]["PEN"]["funded_ventures"] == 5
     assert Decimal(manager["indicators"][0]["details"]["by_currency"]["PEN"]["disbursed"]) == 7300
+
+
+# --- M2, computed again from the raw ledger ------------------------------------------------
+
+
+def _m2_by_hand(
+    venture: Venture, windows: tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]], m2: Any
+) -> str:
+    """Straight from the non-voided sale entries: each window's sum and its distinct ISO
+    weeks (by the sale dates inside the window), means compared as fractions."""
+    (b0, b1), (f0, f1) = windows
+    entries = LedgerEntry.objects.filter(venture=venture, kind="sale", voided_at__isnull=True)
+
+    def window(lo: dt.date, hi: dt.date) -> tuple[Fraction, int, int]:
+        inside = [e for e in entries if lo <= e.occurred_on <= hi]
+        months = (hi.year - lo.year) * 12 + hi.month - lo.month + 1
+        weeks = {e.occurred_on.isocalendar()[:2] for e in inside}
+        return sum((Fraction(e.amount) for e in inside), Fraction(0)), len(weeks), months
+
+    bs, bw, bm = window(b0, b1)
+    fs, fw, fm = window(f0, f1)
+    if bw < m2.min_weeks or fw < m2.min_weeks:
+        return "insufficient_data"
+    base_mean, follow_mean, tol = bs / bm, fs / fm, Fraction(m2.tolerance)
+    if follow_mean > base_mean * (1 + tol):
+        return "improved"
+    if follow_mean >= base_mean * (1 - tol):
+        return "maintained"
+    return "declined"
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _sale(venture: Venture, day: dt.date, amount: str, key: str) -> None:
+    ledger.record_entry(
+        venture=venture,
+        actor=venture.owner,
+        data=ledger.EntryInput(
+            id=f"h{venture.pk}-{key}",
+            kind="sale",
+            amount=amount,
+            occurred_on=day,
+            payment_method="cash",
+        ),
+    )
+
+
+def test_m2_exact_edges_of_the_tolerance(world: World) -> None:
+    """Follow-ups at exactly +5% and -5% of many baselines are "maintained" on every database
+    (SQLite compares its decimals as floating point when asked to)."""
+    m2 = M2Params(
+        design="calendar",
+        baseline_start=JAN,
+        baseline_end=FEB,
+        followup_start=JUL,
+        followup_end=AUG,
+        min_weeks=4,
+        tolerance=Decimal("0.05"),
+    )
+    params = ReportParams(
+        programme_ids=(world.programme_a.pk,),
+        period_start=JAN,
+        period_end=dt.date(2026, 9, 30),
+        m2=m2,
+    )
+    expected = {}
+    baselines = ["1438.00", "719.00", "2876.00", "1234.00", "99.80", "4321.20", "58.60", "1000.20"]
+    days = [JAN.replace(day=6), JAN.replace(day=20), FEB.replace(day=3), FEB.replace(day=17)]
+    follow_days = [JUL.replace(day=7), JUL.replace(day=21), AUG.replace(day=4), AUG.replace(day=18)]
+    for base in baselines:
+        for sign in (1, -1):
+            v = venture_of(person(world, "female"), world)
+            for prefix, total, when in (
+                ("b", Decimal(base), days),
+                ("f", Decimal(base) * (1 + sign * Decimal("0.05")), follow_days),
+            ):
+                assert total == total.quantize(Decimal("0.01"))
+                total = total.quantize(Decimal("0.01"))
+                # Four sales in four distinct weeks, adding up to the window's total exactly.
+                part = (total / 4).quantize(Decimal("0.01"))
+                amounts = [part, part, part, total - 3 * part]
+                for n, (day, amount) in enumerate(zip(when, amounts, strict=True)):
+                    _sale(v, day, str(amount), f"{prefix}{n}")
+            expected[v.pk] = _m2_by_hand(v, ((JAN, _month_end(FEB)), (JUL, _month_end(AUG))), m2)
+    assert set(expected.values()) == {"maintained"}
+    result = compute(params, ["M2"])["M2"]
+    assert result.details["classes"]["maintained"] == len(expected)
+    got = m2_classes(params)
+    assert {pk: got.get(pk) for pk in expected} == expected
+
+
+def test_m2_issue_edges_are_maintained(world: World) -> None:
+    """1438.00 PEN a month in the baseline; 1509.90 (+5%) and 1366.10 (-5%) in the follow-up."""
+    m2 = M2Params(
+        design="calendar",
+        baseline_start=JAN,
+        baseline_end=JAN,
+        followup_start=JUL,
+        followup_end=JUL,
+        min_weeks=2,
+        tolerance=Decimal("0.05"),
+    )
+    params = ReportParams(
+        programme_ids=(world.programme_a.pk,), period_start=JAN, period_end=_month_end(JUL), m2=m2
+    )
+    ids = []
+    for follow in ("1509.90", "1366.10"):
+        v = venture_of(person(world, "female"), world)
+        _sale(v, JAN.replace(day=5), "1000.00", "b1")
+        _sale(v, JAN.replace(day=19), "438.00", "b2")
+        _sale(v, JUL.replace(day=6), "1000.00", "f1")
+        _sale(v, JUL.replace(day=20), str(Decimal(follow) - 1000), "f2")
+        ids.append(v.pk)
+    assert compute(params, ["M2"])["M2"].details["classes"]["maintained"] == 2
+    got = m2_classes(params)
+    assert [got[pk] for pk in ids] == ["maintained", "maintained"]
+
+
+def test_m2_a_week_across_two_months_counts_once(world: World) -> None:
+    """Sales on Thursday 29 January and Sunday 1 February fall in one ISO week: with two more
+    weeks that is 3 distinct weeks, short of 4, so insufficient data (not eligible)."""
+    m2 = M2Params(
+        design="calendar",
+        baseline_start=JAN,
+        baseline_end=FEB,
+        followup_start=JUL,
+        followup_end=AUG,
+        min_weeks=4,
+    )
+    params = ReportParams(
+        programme_ids=(world.programme_a.pk,),
+        period_start=JAN,
+        period_end=dt.date(2026, 9, 30),
+        m2=m2,
+    )
+    short, full = (venture_of(person(world, "male"), world) for _ in range(2))
+    for v in (short, full):
+        _sale(v, dt.date(2026, 1, 8), "100", "b1")
+        _sale(v, dt.date(2026, 1, 15), "100", "b2")
+        _sale(v, dt.date(2026, 1, 29), "100", "b3")
+        _sale(v, dt.date(2026, 2, 1), "100", "b4")
+        for n, day in enumerate((7, 14, 21, 28)):
+            _sale(v, JUL.replace(day=day), "100", f"f{n}")
+    _sale(full, dt.date(2026, 2, 10), "100", "b5")  # a fourth distinct week
+    assert compute(params, ["M2"])["M2"].details["eligible"] == 1
+    got = m2_classes(params)
+    assert got[short.pk] == "insufficient_data"
+    assert got[full.pk] == "declined"  # monthly means 250 then 200: -20%
