@@ -9,7 +9,7 @@ report.py turns into tables and passes through disclosure control.
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -407,20 +407,19 @@ def m3_literacy(params: ReportParams) -> Result:
         )
     completed = User.objects.filter(in_period) if lesson_count else User.objects.none()
     result = Result("M3", "people", count_by(completed, params, ""))
-    result.details = _knowledge_gain(params)
+    result.details = _knowledge_gain(params, completed)
     return result
 
 
-def _knowledge_gain(params: ReportParams) -> dict[str, Any]:
-    """Mean of (latest post-test score - first pre-test score) over participants with both,
-    the post-test taken in the period (in the time zone of a programme the person belongs to,
+def _knowledge_gain(params: ReportParams, completed: QuerySet[User]) -> dict[str, Any]:
+    """Mean of (latest post-test score - first pre-test score) over the participants counted
+    in M3 (every core lesson completed, the last in the period) who have both tests, the
+    post-test taken in the period (in the time zone of a programme the person belongs to,
     not the server's day, which is a day ahead in the Americas each evening); with n.
 
     One grouped pass finds each person's first pre-test and latest post-test times; their
     scores are joined back by time (on a tie, the lower pre and the higher post score)."""
-    core = QuizAttempt.objects.filter(
-        module__code=CORE_MODULE, user__in=participants(params).values("pk")
-    )
+    core = QuizAttempt.objects.filter(module__code=CORE_MODULE, user__in=completed.values("pk"))
     times = (
         core.values("user")
         .annotate(
@@ -460,10 +459,12 @@ def _knowledge_gain(params: ReportParams) -> dict[str, Any]:
         cursor.execute(sql, (*inner_params, CORE_MODULE, CORE_MODULE, *condition_params))
         n, pre_sum, post_sum = cursor.fetchone()
     n = n or 0
-    return {
-        "gain_n": n,
-        "mean_gain": round((post_sum - pre_sum) / n, 1) if n else None,
-    }
+    if not n:
+        return {"gain_n": 0, "mean_gain": None}
+    # Scores are whole points: the sums are exact integers, the mean a decimal rounded half up
+    # to one place (never a float, whose halves round to even or drift).
+    gain = Decimal(int(post_sum) - int(pre_sum)) / Decimal(n)
+    return {"gain_n": n, "mean_gain": gain.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)}
 
 
 def _period_months(params: ReportParams) -> Q:

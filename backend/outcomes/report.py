@@ -109,7 +109,9 @@ def _details(
         hidden = suppress and is_small(d["gain_n"], k)
         return {
             "gain_n": None if hidden else d["gain_n"],
-            "mean_gain": None if hidden else d["mean_gain"],
+            # Rounded exactly to one decimal already; as a JSON number its shortest form is
+            # that same decimal ("10.3").
+            "mean_gain": None if hidden or d["mean_gain"] is None else float(d["mean_gain"]),
         }
     if result.code == "M4":
         out = {}

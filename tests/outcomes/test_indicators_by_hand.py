@@ -25,6 +25,7 @@ from backend.finance.models import (
 from backend.outcomes import report
 from backend.outcomes.indicators import compute, m2_classes
 from backend.outcomes.params import M2Params, ReportParams
+from backend.training.models import Cohort, Course, Enrollment
 from backend.ventures import services as ledger
 from backend.ventures.models import LedgerEntry, Venture
 from tests.conftest import World
@@ -101,11 +102,38 @@ def test_m3_completion_and_knowledge_gain(world: World) -> None:
     test(bea, "post", 90, lima(2026, 4, 1, 0, 30))  # after the period in Lima: left out
     test(carla, "post", 80, lima(2026, 3, 1, 9))  # no pre-test: no gain to measure
 
+    # Fran took both tests in the period but did not finish the core lessons: not in the gain.
+    fran = person(world, "female")
+    all_but_last(fran, lima(2026, 2, 1, 9))
+    test(fran, "pre", 10, lima(2026, 1, 5, 9))
+    test(fran, "post", 100, lima(2026, 3, 1, 9))
+
     result = compute(quarter(world, ("sex",)), ["M3"])["M3"]
     assert result.counts.total == 2  # Ana and Dora
     assert result.counts.cells == {("female",): 2}
     # Ana 70 - 40 = 30, Dora 60 - 50 = 10: mean 20.0 points over n = 2
-    assert result.details == {"gain_n": 2, "mean_gain": 20.0}
+    assert result.details == {"gain_n": 2, "mean_gain": Decimal("20.0")}
+
+
+def test_m3_gain_rounds_half_up_exactly(world: World) -> None:
+    """Four learners gain 10, 10, 10 and 11 points: 41 / 4 = 10.25, shown as 10.3 (half up;
+    a float rounds 10.25 to 10.2)."""
+    core = Module.objects.get(code="core")
+    lessons = list(Lesson.objects.filter(module=core))
+    for gain in (10, 10, 10, 11):
+        user = person(world, "male")
+        for lesson in lessons:
+            LessonProgress.objects.create(user=user, lesson=lesson, completed_at=lima(2026, 2, 1))
+        for kind, score, at in (("pre", 30, lima(2026, 1, 5)), ("post", 30 + gain, lima(2026, 3, 1))):
+            QuizAttempt.objects.create(
+                user=user, kind=kind, module=core, correct=score, total=100, score=score,
+                answered_at=at,
+            )  # fmt: skip
+    details = compute(quarter(world), ["M3"])["M3"].details
+    assert details == {"gain_n": 4, "mean_gain": Decimal("10.3")}
+    assert report.build(quarter(world), suppress=False, k=5, codes=("M3",))["indicators"][0][
+        "details"
+    ]["mean_gain"] == 10.3
 
 
 # --- M4 ----------------------------------------------------------------------------------
@@ -441,3 +469,41 @@ def test_m2_a_week_across_two_months_counts_once(world: World) -> None:
     got = m2_classes(params)
     assert got[short.pk] == "insufficient_data"
     assert got[full.pk] == "declined"  # monthly means 250 then 200: -20%
+
+
+def test_m2_training_window_not_over_at_the_end_of_the_report(world: World) -> None:
+    """Enrolled in March, completed in May: with 3-month windows one month after completion the
+    follow-up is June to August. A report that ends on 31 July has no verdict for it
+    (insufficient data), however the first two months went; one that ends on 31 August has."""
+    course = Course.objects.create(
+        code="siyb-x", title_es="I", title_en="I", title_pt="I", stage="start",
+        planned_hours=20, counts_as_business_skills=True,
+    )  # fmt: skip
+    cohort = Cohort.objects.create(
+        course=course, programme=world.programme_a, name="C", start_date=dt.date(2026, 4, 6),
+        end_date=dt.date(2026, 5, 20), capacity=20, is_virtual=True,
+    )  # fmt: skip
+    v = venture_of(person(world, "female"), world)
+    enrollment = Enrollment.objects.create(
+        cohort=cohort, participant=v.owner, status="completed", completed_on=dt.date(2026, 5, 20)
+    )
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        enrolled_at=dt.datetime(2026, 3, 10, 15, tzinfo=dt.UTC)
+    )
+    # Baseline (December to February, before the month of enrollment): 1000 a month.
+    for month in (dt.date(2025, 12, 1), JAN, FEB):
+        sales(v, month, ["250"] * 4)
+    # Follow-up: June and July at the same level; August not yet there.
+    for month in (dt.date(2026, 6, 1), JUL):
+        sales(v, month, ["250"] * 4)
+    m2 = M2Params(design="training", window_months=3, offset_months=1, min_weeks=4)
+
+    def params(end: dt.date) -> ReportParams:
+        return ReportParams(
+            programme_ids=(world.programme_a.pk,), period_start=JAN, period_end=end, m2=m2
+        )
+
+    assert m2_classes(params(dt.date(2026, 7, 31)))[v.pk] == "insufficient_data"
+    assert compute(params(dt.date(2026, 7, 31)), ["M2"])["M2"].details["classes"]["declined"] == 0
+    sales(v, AUG, ["250"] * 4)
+    assert m2_classes(params(dt.date(2026, 8, 31)))[v.pk] == "maintained"
