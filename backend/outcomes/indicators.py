@@ -472,8 +472,9 @@ def _period_months(params: ReportParams) -> Q:
 
 
 def m4_digital(params: ReportParams) -> Result:
-    """Per currency: sales, digital sales, ventures with sales records, and what the dominance
-    rule needs of the per-venture digital totals (how many, the two largest), in one query
+    """Per currency: sales, digital sales, ventures with a digital sale, and what the dominance
+    rule needs of the per-venture sales and digital totals (how many, the two largest), in one
+    query
     over the per-venture sums of the period's months; ventures with a digital sale by cell in
     a second."""
     months = VentureMonth.objects.filter(
@@ -489,11 +490,15 @@ def m4_digital(params: ReportParams) -> Result:
     with connection.cursor() as cursor:
         cursor.execute(
             f"{with_per}, ranked AS (SELECT currency, sales, digital, "  # noqa: S608
-            "ROW_NUMBER() OVER (PARTITION BY currency ORDER BY digital DESC) AS place FROM per) "
-            "SELECT currency, SUM(sales), SUM(digital), COUNT(*), "
+            "ROW_NUMBER() OVER (PARTITION BY currency ORDER BY digital DESC) AS place, "
+            "ROW_NUMBER() OVER (PARTITION BY currency ORDER BY sales DESC) AS s_place FROM per) "
+            "SELECT currency, SUM(sales), SUM(digital), "
             "SUM(CASE WHEN digital > 0 THEN 1 ELSE 0 END), "
             "MAX(CASE WHEN place = 1 AND digital > 0 THEN digital END), "
-            "MAX(CASE WHEN place = 2 AND digital > 0 THEN digital END) "
+            "MAX(CASE WHEN place = 2 AND digital > 0 THEN digital END), "
+            "SUM(CASE WHEN sales > 0 THEN 1 ELSE 0 END), "
+            "MAX(CASE WHEN s_place = 1 AND sales > 0 THEN sales END), "
+            "MAX(CASE WHEN s_place = 2 AND sales > 0 THEN sales END) "
             "FROM ranked GROUP BY currency ORDER BY currency",
             per_params,
         )
@@ -510,13 +515,29 @@ def m4_digital(params: ReportParams) -> Result:
             currency: {
                 "sales": money(sales, currency),
                 "digital": money(digital, currency),
-                "ventures": ventures,
+                # Ventures with at least one non-voided digital sale (voids are out of the
+                # rollups; expenses and cash or credit sales are not digital sales).
+                "ventures": contributors or 0,
                 "contributions": {
                     "count": contributors or 0,
                     "top2": [money(v, currency) for v in (first, second) if v is not None],
                 },
+                "sales_contributions": {
+                    "count": sellers or 0,
+                    "top2": [money(v, currency) for v in (s_first, s_second) if v is not None],
+                },
             }
-            for currency, sales, digital, ventures, contributors, first, second in totals
+            for (
+                currency,
+                sales,
+                digital,
+                contributors,
+                first,
+                second,
+                sellers,
+                s_first,
+                s_second,
+            ) in totals
         }
     }
     return result

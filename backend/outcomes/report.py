@@ -118,7 +118,13 @@ def _details(
         for currency, x in d["by_currency"].items():
             c = x["contributions"]
             padded = _padded(c["count"], c["top2"], x["digital"])
-            visible = not suppress or suppress_money(padded, k) is not None
+            sc = x.get("sales_contributions", {"count": 0, "top2": []})
+            padded_sales = _padded(sc["count"], sc["top2"], x["sales"])
+            # The share is built on both totals: each must pass the count and dominance rules.
+            visible = not suppress or (
+                suppress_money(padded, k) is not None
+                and suppress_money(padded_sales, k) is not None
+            )
             share = (x["digital"] / x["sales"]) if x["sales"] else None
             out[currency] = {
                 "digital_share": None if not visible or share is None else round(float(share), 4),

@@ -184,6 +184,13 @@ def test_m4_digital_share_and_ventures(world: World) -> None:
     assert pen["digital"] == Decimal("80")
     assert pen["digital"] / pen["sales"] == Decimal("0.1666666666666666666666666667")
     assert pen["contributions"] == {"count": 1, "top2": [Decimal("80")]}
+    # Only "wallet" has a non-voided digital sale; the others have cash sales, an expense or a
+    # voided card sale in the period.
+    assert pen["ventures"] == 1
+    assert pen["sales_contributions"] == {
+        "count": 3,
+        "top2": [Decimal("280"), Decimal("120")],
+    }
 
 
 # --- M5 ----------------------------------------------------------------------------------
