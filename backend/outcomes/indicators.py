@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -29,6 +30,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
@@ -568,11 +570,34 @@ def m5_savings(params: ReportParams) -> Result:
         withdrawals=Coalesce(Sum("amount", filter=Q(kind=MovementKind.WITHDRAWAL)), _zero()),
         savers=Count("goal__user", distinct=True, filter=Q(kind=MovementKind.DEPOSIT)),
     )
+    # What the dominance rule needs: each person's net amount in the currency (how many, the
+    # two largest in size), from one grouped query.
+    signed = Case(
+        When(kind=MovementKind.WITHDRAWAL, then=-F("amount")),
+        default=F("amount"),
+        output_field=DecimalField(max_digits=20, decimal_places=2),
+    )
+    per_person: dict[str, list[Decimal]] = {}
+    for currency, net in (
+        moves.values("goal__currency", "goal__user")
+        .annotate(net=Sum(signed))
+        .values_list("goal__currency", "net")
+    ):
+        per_person.setdefault(currency, []).append(abs(quantize(Decimal(net or 0), currency)))
+    contributions = {
+        currency: {
+            "count": sum(1 for v in nets if v),
+            "top2": sorted(nets, reverse=True)[:2],
+            "gross": sum(nets, Decimal(0)),
+        }
+        for currency, nets in per_person.items()
+    }
     result.details = {
         "by_currency": {
             r["goal__currency"]: {
                 "net_saved": quantize(r["deposits"] - r["withdrawals"], r["goal__currency"]),
                 "savers": r["savers"],
+                "contributions": contributions.get(r["goal__currency"], {"count": 0, "top2": []}),
             }
             for r in saved
         }

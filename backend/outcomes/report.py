@@ -134,17 +134,20 @@ def _details(
             }
         return {"by_currency": out}
     if result.code == "M5":
-        return {
-            "by_currency": {
-                cur: {
-                    "net_saved": None
-                    if suppress and x["savers"] < k
-                    else _money(x["net_saved"], cur),
-                    "savers": None if suppress and is_small(x["savers"], k) else x["savers"],
-                }
-                for cur, x in d["by_currency"].items()
+        out5 = {}
+        for cur, x in d["by_currency"].items():
+            hide_amount = False
+            if suppress:
+                c = x.get("contributions", {"count": 0, "top2": [], "gross": Decimal(0)})
+                # Fewer than K savers, fewer than K people with a net amount, or two of them
+                # holding more than 85% of the amounts moved: it would tell about a person.
+                padded = _padded(c["count"], c["top2"], Decimal(c["gross"]))
+                hide_amount = x["savers"] < k or suppress_money(padded, k) is None
+            out5[cur] = {
+                "net_saved": None if hide_amount else _money(x["net_saved"], cur),
+                "savers": None if suppress and is_small(x["savers"], k) else x["savers"],
             }
-        }
+        return {"by_currency": out5}
     if result.code == "M6":
         out6 = {}
         for cur, x in d["by_currency"].items():

@@ -229,11 +229,49 @@ def test_m5_savers_and_net_saved_per_currency(world: World) -> None:
     assert result.counts.total == 2  # Ana and Bea deposited in the period
     assert result.counts.cells == {("female",): 2}
     assert result.details["by_currency"] == {
-        # PEN: deposits 100 + 50, withdrawals 30 + 10 => 110; savers Ana and Bea
-        "PEN": {"net_saved": Decimal("110"), "savers": 2},
+        # PEN: deposits 100 + 50, withdrawals 30 + 10 => 110; savers Ana and Bea; per person
+        # Ana 70, Bea 50, Carlos -10 (in size 10) for the dominance rule
+        "PEN": {
+            "net_saved": Decimal("110"),
+            "savers": 2,
+            "contributions": {
+                "count": 3,
+                "top2": [Decimal("70"), Decimal("50")],
+                "gross": Decimal("130"),
+            },
+        },
         # USD: Ana's 20, never added to the soles
-        "USD": {"net_saved": Decimal("20"), "savers": 1},
+        "USD": {
+            "net_saved": Decimal("20"),
+            "savers": 1,
+            "contributions": {"count": 1, "top2": [Decimal("20")], "gross": Decimal("20")},
+        },
     }
+
+
+def test_m5_amount_saved_withheld_when_two_savers_dominate(world: World) -> None:
+    """Six savers; two of them put in 90% of the soles: a donor sees the count of savers but
+    not the amount. With the amounts spread evenly the amount is shown."""
+
+    def saver(amount: str) -> None:
+        g = SavingsGoal.objects.create(
+            user=person(world, "female"), programme=world.programme_a, name="F",
+            target_amount=Decimal(500), currency="PEN",
+        )  # fmt: skip
+        SavingsMovement.objects.create(
+            goal=g, kind="deposit", amount=Decimal(amount), occurred_on=dt.date(2026, 2, 1)
+        )
+
+    for amount in ("4500", "4500", "250", "250", "250", "250"):
+        saver(amount)
+
+    def shown() -> dict[str, object]:
+        built = report.build(quarter(world), suppress=True, k=5, codes=("M5",))
+        return built["indicators"][0]["details"]["by_currency"]["PEN"]
+
+    assert shown() == {"net_saved": None, "savers": 6}
+    SavingsMovement.objects.filter(amount=Decimal("4500")).update(amount=Decimal("250"))
+    assert shown() == {"net_saved": "1500.00", "savers": 6}
 
 
 # --- M6 ----------------------------------------------------------------------------------
