@@ -117,8 +117,15 @@ def report_detail(request: HttpRequest, snapshot_id: str) -> HttpResponse:
     except DomainError as exc:
         raise Http404 from exc
     indicators = _view_model(snapshot.data) if snapshot.data else []
+    note = (
+        exports.suppression_note(snapshot.data["k"])
+        if snapshot.data and snapshot.data["suppressed"]
+        else ""
+    )
     return render(
-        request, "outcomes/report_detail.html", {"snapshot": snapshot, "indicators": indicators}
+        request,
+        "outcomes/report_detail.html",
+        {"snapshot": snapshot, "indicators": indicators, "note": note},
     )
 
 

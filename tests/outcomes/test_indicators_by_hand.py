@@ -124,16 +124,22 @@ def test_m3_gain_rounds_half_up_exactly(world: World) -> None:
         user = person(world, "male")
         for lesson in lessons:
             LessonProgress.objects.create(user=user, lesson=lesson, completed_at=lima(2026, 2, 1))
-        for kind, score, at in (("pre", 30, lima(2026, 1, 5)), ("post", 30 + gain, lima(2026, 3, 1))):
+        for kind, score, at in (
+            ("pre", 30, lima(2026, 1, 5)),
+            ("post", 30 + gain, lima(2026, 3, 1)),
+        ):
             QuizAttempt.objects.create(
                 user=user, kind=kind, module=core, correct=score, total=100, score=score,
                 answered_at=at,
             )  # fmt: skip
     details = compute(quarter(world), ["M3"])["M3"].details
     assert details == {"gain_n": 4, "mean_gain": Decimal("10.3")}
-    assert report.build(quarter(world), suppress=False, k=5, codes=("M3",))["indicators"][0][
-        "details"
-    ]["mean_gain"] == 10.3
+    assert (
+        report.build(quarter(world), suppress=False, k=5, codes=("M3",))["indicators"][0][
+            "details"
+        ]["mean_gain"]
+        == 10.3
+    )
 
 
 # --- M4 ----------------------------------------------------------------------------------

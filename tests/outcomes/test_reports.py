@@ -154,3 +154,41 @@ def test_dashboard_makes_and_shows_a_report(
     page = client.get(resp["Location"]).content.decode()
     assert 'id="ind-M2"' in page
     assert "<svg" in page
+
+
+def test_donor_exports_mark_complementary_cells_apart(
+    world: World, m2_world: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A cell withheld only to protect another is "x", not "<5", in the JSON, the CSV, the
+    XLSX, the PDF and the page, and each says what the marks mean."""
+    from .conftest import JAN, person, sales, venture_of
+
+    for _ in range(4):
+        sales(venture_of(person(world, "female"), world), JAN, ["10"])
+    resp = ask(ApiClient(world.donor), world.programme_a.pk, django_capture_on_commit_callbacks)
+    snapshot_id = resp.json()["id"]
+    data = ApiClient(world.donor).get(f"reports/{snapshot_id}").json()["data"]
+    assert data["legend"] == {"<5": "primary", "x": "complementary"}
+    reach = next(i for i in data["indicators"] if i["code"] == "REACH")
+    marks = {(c["row"], c["display"], c["mark"]) for c in reach["table"]["cells"]}
+    # 7 women and 2 men: the 2 is "<5"; the 7 is withheld with it, as "x"; the total of 9
+    # would pin the 7 within 5 to 8 (fewer than 5 values), so it goes too.
+    assert ("male", "<5", "primary") in marks
+    assert ("female", "x", "complementary") in marks
+    assert reach["table"]["total_display"] == "x"
+    client.force_login(world.donor)
+    rows = list(csv.reader(io.StringIO(client.get(f"/reports/{snapshot_id}/report.csv").text)))
+    reach_rows = {(r[4], r[-2], r[-1]) for r in rows[2:] if r[0] == "REACH"}
+    assert ("female", "x", "complementary") in reach_rows
+    assert ("male", "<5", "primary") in reach_rows
+    workbook = load_workbook(io.BytesIO(client.get(f"/reports/{snapshot_id}/report.xlsx").content))
+    sheet = [
+        [c for c in row if c is not None] for row in workbook["REACH"].iter_rows(values_only=True)
+    ]
+    assert ["Mujer", "x"] in sheet  # the donor reads Spanish by default
+    assert any("x:" in str(cell) for row in sheet for cell in row)
+    pdf = client.get(f"/reports/{snapshot_id}/report.pdf").content
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "x:" in text
+    page = client.get(f"/reports/{snapshot_id}/").content.decode()
+    assert 'id="suppression-note"' in page
