@@ -46,7 +46,15 @@ from backend.finance.models import (
 )
 from backend.lib.money import quantize
 from backend.programmes.models import Membership, Programme, Role
-from backend.training.models import Enrollment, EnrollmentStatus
+from backend.training import rules as completion_rules
+from backend.training.models import (
+    Attendance,
+    AttendanceStatus,
+    Certificate,
+    CohortSession,
+    Enrollment,
+    EnrollmentStatus,
+)
 from backend.ventures.models import Venture, VentureDay, VentureMonth
 
 from .dimensions import expression
@@ -166,7 +174,57 @@ def reach(params: ReportParams) -> Result:
     return Result("REACH", "people", count_by(qs, params, ""))
 
 
+def broken_completions(done: QuerySet[Enrollment]) -> set[int]:
+    """Completed enrollments whose course rule a later correction broke (attendance or a score
+    changed after completion). The training app undoes such a completion by itself unless a
+    certificate was issued for it; those stay completed, awaiting a trainer's or manager's
+    review (revoke the certificate, or confirm it), and are what this finds: three queries
+    (the certified completions with their courses, their attendance, their cohorts' sessions),
+    the rule applied in Python by the same function the training app uses."""
+    certified = list(
+        done.filter(
+            pk__in=Certificate.objects.filter(revoked_at__isnull=True).values("enrollment")
+        ).select_related("cohort__course")
+    )
+    if not certified:
+        return set()
+    counts = {
+        row["enrollment"]: row
+        for row in Attendance.objects.filter(enrollment__in=[e.pk for e in certified])
+        .values("enrollment")
+        .annotate(
+            present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
+            excused=Count("pk", filter=Q(status=AttendanceStatus.EXCUSED)),
+            absent=Count("pk", filter=Q(status=AttendanceStatus.ABSENT)),
+        )
+    }
+    sessions = dict(
+        CohortSession.objects.filter(cohort__in={e.cohort_id for e in certified})
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values_list("cohort", "n")
+    )
+    empty = {"present": 0, "excused": 0, "absent": 0}
+    broken = set()
+    for e in certified:
+        c = counts.get(e.pk, empty)
+        progress = completion_rules.evaluate(
+            e.cohort.course,
+            sessions=sessions.get(e.cohort_id, 0),
+            present=c["present"],
+            excused=c["excused"],
+            absent=c["absent"],
+            post_score=e.post_score,
+        )
+        if not progress.met:
+            broken.add(e.pk)
+    return broken
+
+
 def m1_trained(params: ReportParams) -> Result:
+    """Participants with a business-skills completion in the period that meets the course's
+    rule now. A certified completion that a later correction broke is not counted; the
+    details say how many people were left out for that alone (`not_counted_broken`)."""
     done = Enrollment.objects.filter(
         status=EnrollmentStatus.COMPLETED,
         completed_on__gte=params.period_start,
@@ -174,8 +232,26 @@ def m1_trained(params: ReportParams) -> Result:
         cohort__programme_id__in=params.programme_ids,
         cohort__course__counts_as_business_skills=True,
     )
-    qs = participants(params).filter(pk__in=done.values("participant"))
-    return Result("M1", "people", count_by(qs, params, ""))
+    broken = broken_completions(done)
+    kept = done.exclude(pk__in=broken) if broken else done
+    qs = participants(params).filter(pk__in=kept.values("participant"))
+    result = Result("M1", "people", count_by(qs, params, ""))
+    left_out = 0
+    if broken:
+        broken_people = set(
+            done.filter(pk__in=broken).values_list("participant", flat=True).distinct()
+        )
+        counted = set(qs.filter(pk__in=broken_people).values_list("pk", flat=True))
+        left_out = len(
+            set(
+                participants(params)
+                .filter(pk__in=broken_people)
+                .exclude(pk__in=counted)
+                .values_list("pk", flat=True)
+            )
+        )
+    result.details = {"not_counted_broken": left_out}
+    return result
 
 
 # --- M2 ------------------------------------------------------------------------------------

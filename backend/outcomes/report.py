@@ -113,6 +113,8 @@ def _linked(result: Result, table: Table) -> tuple[dict[Any, int], list[Sum]]:
         sums.append((("e",), (("c", "improved"), ("c", "maintained"), ("c", "declined"))))
     elif result.code == "M3":
         values[("n",)] = d["gain_n"]
+    elif result.code == "M1":
+        values[("b",)] = d["not_counted_broken"]
     elif result.code in ("M4", "M5", "M6"):
         name = {"M4": "ventures", "M5": "savers", "M6": "funded_ventures"}[result.code]
         parts = []
@@ -131,7 +133,9 @@ def _hidden(marks: dict[Any, str], key: Any, value: Any) -> Any:
 def _details(result: Result, suppress: bool, k: int, marks: dict[Any, str]) -> dict[str, Any]:
     d = result.details
     out: dict[str, Any]
-    if result.code == "M2":
+    if result.code == "M1":
+        out = {"not_counted_broken": _hidden(marks, ("b",), d["not_counted_broken"])}
+    elif result.code == "M2":
         out = {
             "classes": {c: _hidden(marks, ("c", c), d["classes"][c]) for c in M2_CLASSES},
             "eligible": _hidden(marks, ("e",), d["eligible"]),
@@ -209,6 +213,8 @@ def _detail_name(key: tuple[Any, ...]) -> str:
         return "eligible"
     if kind == "n":
         return "gain_n"
+    if kind == "b":
+        return "not_counted_broken"
     return f"by_currency.{key[1]}"
 
 

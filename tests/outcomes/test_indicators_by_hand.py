@@ -25,7 +25,14 @@ from backend.finance.models import (
 from backend.outcomes import report
 from backend.outcomes.indicators import compute, m2_classes
 from backend.outcomes.params import M2Params, ReportParams
-from backend.training.models import Cohort, Course, Enrollment
+from backend.training.models import (
+    Attendance,
+    Certificate,
+    Cohort,
+    CohortSession,
+    Course,
+    Enrollment,
+)
 from backend.ventures import services as ledger
 from backend.ventures.models import LedgerEntry, Venture
 from tests.conftest import World
@@ -558,3 +565,52 @@ def test_m2_training_window_not_over_at_the_end_of_the_report(world: World) -> N
     assert compute(params(dt.date(2026, 7, 31)), ["M2"])["M2"].details["classes"]["declined"] == 0
     sales(v, AUG, ["250"] * 4)
     assert m2_classes(params(dt.date(2026, 8, 31)))[v.pk] == "maintained"
+
+
+# --- M1 and a completion a later correction breaks ---------------------------------------
+
+
+def test_m1_leaves_out_a_certified_completion_that_a_correction_broke(world: World) -> None:
+    """Two people certified at 8 of 10 sessions (the course asks 80%); one's attendance is
+    then corrected to 7 of 10. The training app keeps the completion (a certificate is out),
+    so M1 must not count it, and says that one person was left out for that reason."""
+    course = Course.objects.create(
+        code="siyb-m1", title_es="I", title_en="I", title_pt="I", stage="start",
+        planned_hours=20, counts_as_business_skills=True, min_attendance=Decimal("0.80"),
+        has_tests=False,
+    )  # fmt: skip
+    cohort = Cohort.objects.create(
+        course=course, programme=world.programme_a, name="C", start_date=dt.date(2026, 1, 5),
+        end_date=dt.date(2026, 3, 9), capacity=20, is_virtual=True,
+    )  # fmt: skip
+    sessions = [
+        CohortSession.objects.create(cohort=cohort, date=dt.date(2026, 1, 5) + dt.timedelta(7 * i))
+        for i in range(10)
+    ]
+    people = [person(world, "female"), person(world, "male")]
+    for n, who in enumerate(people):
+        e = Enrollment.objects.create(
+            cohort=cohort, participant=who, status="completed", completed_on=dt.date(2026, 3, 9)
+        )
+        for i, session in enumerate(sessions):
+            Attendance.objects.create(
+                session=session, enrollment=e, status="present" if i < 8 else "absent",
+                marked_at=lima(2026, 3, 9, 12),
+            )  # fmt: skip
+        Certificate.objects.create(
+            enrollment=e, serial=f"S-{n}", code=f"C{n}", language="es",
+            issued_at=lima(2026, 3, 10, 9),
+        )  # fmt: skip
+    result = compute(quarter(world, ("sex",)), ["M1"])["M1"]
+    assert result.counts.cells == {("female",): 1, ("male",): 1}
+    assert result.details == {"not_counted_broken": 0}
+    # The correction: the man was absent at the eighth session after all (7 of 10).
+    Attendance.objects.filter(enrollment__participant=people[1], session=sessions[7]).update(
+        status="absent"
+    )
+    result = compute(quarter(world, ("sex",)), ["M1"])["M1"]
+    assert result.counts.cells == {("female",): 1}
+    assert result.details == {"not_counted_broken": 1}
+    shown = report.build(quarter(world), suppress=True, k=5, codes=("M1",))["indicators"][0]
+    assert shown["details"]["not_counted_broken"] is None  # 1 is a small count too
+    assert shown["details"]["marks"] == {"not_counted_broken": "primary"}
