@@ -232,6 +232,7 @@ def protect(
     sums: Sequence[Sum],
     k: int,
     totals: Iterable[Hashable] = (),
+    forced: Iterable[Hashable] = (),
 ) -> dict[Hashable, str]:
     """Primary and complementary suppression over figures published together.
 
@@ -241,6 +242,11 @@ def protect(
     donor reads first), a figure sharing a sum before one further away. Ends when nothing is
     exposed; in the worst case everything of that part of the report is withheld."""
     marks: dict[Hashable, str] = {key: PRIMARY for key, v in values.items() if is_small(v, k)}
+    # Figures withheld from the start for a reason outside this report (a small difference
+    # from a figure the same reader already holds): each is K or more, so marked "x".
+    for key in forced:
+        if key not in marks and values[key] >= k:
+            marks[key] = COMPLEMENTARY
     total_keys = set(totals)
     while True:
         weak = exposed(values, sums, marks, k)

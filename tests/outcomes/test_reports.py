@@ -1,6 +1,7 @@
 """Report snapshots through the API and the portal: access, suppression, exports agree."""
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
@@ -192,3 +193,32 @@ def test_donor_exports_mark_complementary_cells_apart(
     assert "x:" in text
     page = client.get(f"/reports/{snapshot_id}/").content.decode()
     assert 'id="suppression-note"' in page
+
+
+def test_a_donor_cannot_difference_two_periods(
+    world: World, m2_world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The same donor asks for January to September, then January to October; one more woman
+    kept books in October. Shown side by side the two totals would differ by 1: the second
+    report withholds it ("x"), and a manager still sees every figure."""
+    from .conftest import JAN, person, sales, venture_of
+
+    for _ in range(8):
+        sales(venture_of(person(world, "female"), world), JAN, ["10"])
+    donor = ApiClient(world.donor)
+
+    def reach(api: ApiClient, **extra: Any) -> dict[str, Any]:
+        resp = ask(
+            api, world.programme_a.pk, django_capture_on_commit_callbacks, breakdown=[], **extra
+        )
+        data = api.get(f"reports/{resp.json()['id']}").json()["data"]
+        return next(i for i in data["indicators"] if i["code"] == "REACH")["table"]
+
+    first = reach(donor)
+    assert first["total"] is not None
+    assert first["total"] >= 5
+    sales(venture_of(person(world, "female"), world), dt.date(2026, 10, 1), ["10"])
+    second = reach(donor, period_end="2026-10-31")
+    assert second["total"] is None
+    assert second["total_display"] == "x"
+    assert reach(ApiClient(world.manager), period_end="2026-10-31")["total"] == first["total"] + 1
