@@ -274,7 +274,7 @@ def test_the_list_of_reports_runs_a_fixed_number_of_queries(
         ask(api, world.programme_a.pk, django_capture_on_commit_callbacks)
     with django_assert_max_num_queries(8):
         listed = api.get("reports").json()
-    assert len(listed) == 3
-    snapshot_id = listed[0]["id"]
+    assert listed["count"] == 3
+    snapshot_id = listed["items"][0]["id"]
     with django_assert_max_num_queries(8):
         assert api.get(f"reports/{snapshot_id}").status_code == 200
