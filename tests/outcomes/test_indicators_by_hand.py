@@ -25,6 +25,7 @@ from backend.finance.models import (
 from backend.outcomes import report
 from backend.outcomes.indicators import compute, m2_classes
 from backend.outcomes.params import M2Params, ReportParams
+from backend.programmes.models import Membership
 from backend.training.models import (
     Attendance,
     Certificate,
@@ -614,3 +615,92 @@ def test_m1_leaves_out_a_certified_completion_that_a_correction_broke(world: Wor
     shown = report.build(quarter(world), suppress=True, k=5, codes=("M1",))["indicators"][0]
     assert shown["details"]["not_counted_broken"] is None  # 1 is a small count too
     assert shown["details"]["marks"] == {"not_counted_broken": "primary"}
+
+
+# --- A generated dataset, every M2 class and M4 figure computed again from raw rows ------
+
+
+def _m4_by_hand(ventures: list[Venture], first: dt.date, last: dt.date) -> dict[str, Any]:
+    """Per currency, from the non-voided sale entries dated in the period's months."""
+    out: dict[str, Any] = {}
+    digital_methods = {"bank_transfer", "mobile_wallet", "card"}
+    for v in ventures:
+        rows = [
+            e
+            for e in LedgerEntry.objects.filter(venture=v, kind="sale", voided_at__isnull=True)
+            if first <= e.occurred_on <= last
+        ]
+        x = out.setdefault(v.currency, {"sales": Decimal(0), "digital": Decimal(0), "v": 0})
+        x["sales"] += sum((e.amount for e in rows), Decimal(0))
+        digital = [e for e in rows if e.payment_method in digital_methods]
+        x["digital"] += sum((e.amount for e in digital), Decimal(0))
+        x["v"] += 1 if digital else 0
+    return out
+
+
+def test_generated_ventures_in_two_currencies_agree_with_the_raw_ledger(world: World) -> None:
+    """Thirty ventures in two programmes (PEN, COP), sales on random days from December to
+    September (month ends and weeks across months included), some voided, some with gaps of
+    months, some with expenses only; every venture's M2 class and the per-currency M4 figures
+    are computed again from the raw entries and must agree exactly."""
+    import random
+
+    rng = random.Random(25)
+    ventures = []
+    for n in range(30):
+        owner = person(world, rng.choice(["female", "male"]))
+        programme = world.programme_a if n % 2 else world.programme_b
+        if programme == world.programme_b:
+            Membership.objects.create(user=owner, programme=programme, role="participant")
+        v = Venture.objects.create(
+            owner=owner, programme=programme, name=f"G{n}", sector="G",
+            country=programme.country, currency=programme.currency,
+            started_on=dt.date(2025, 6, 1),
+        )  # fmt: skip
+        ventures.append(v)
+        day = dt.date(2025, 12, 1)
+        gap = rng.random() < 0.3
+        k = 0
+        while day <= dt.date(2026, 9, 30):
+            if gap and day.month in (2, 7):  # whole months without a sale
+                day += dt.timedelta(days=rng.randint(1, 6))
+                continue
+            kind = "expense" if n % 10 == 0 else "sale"
+            amount = Decimal(rng.randint(100, 99999)) / (1 if v.currency == "COP" else 100)
+            method = rng.choice(
+                ["cash", "bank_transfer", "mobile_wallet", "card", "customer_credit"]
+            )
+            ledger.record_entry(
+                venture=v, actor=owner,
+                data=ledger.EntryInput(
+                    id=f"g{v.pk}-{k}", kind=kind, amount=str(amount), occurred_on=day,
+                    payment_method="cash" if kind == "expense" else method,
+                    wallet="other" if kind == "sale" and method == "mobile_wallet" else "",
+                ),
+            )  # fmt: skip
+            if rng.random() < 0.08:
+                ledger.void_entry(actor=owner, entry_id=f"g{v.pk}-{k}", reason="typo")
+            k += 1
+            day += dt.timedelta(days=rng.randint(1, 9))
+    m2 = M2Params(
+        design="calendar", baseline_start=dt.date(2025, 12, 1), baseline_end=FEB,
+        followup_start=JUL, followup_end=AUG, min_weeks=rng.choice([4, 6, 8]),
+        tolerance=Decimal("0.05"),
+    )  # fmt: skip
+    params = ReportParams(
+        programme_ids=(world.programme_a.pk, world.programme_b.pk),
+        period_start=JAN,
+        period_end=dt.date(2026, 9, 30),
+        m2=m2,
+    )
+    windows = ((dt.date(2025, 12, 1), _month_end(FEB)), (JUL, _month_end(AUG)))
+    got = m2_classes(params)
+    expected = {v.pk: _m2_by_hand(v, windows, m2) for v in ventures}
+    assert {v.pk: got.get(v.pk, "insufficient_data") for v in ventures} == expected
+    assert len(set(expected.values())) >= 3  # the dataset reaches several classes
+    m4 = compute(params, ["M4"])["M4"].details["by_currency"]
+    by_hand = _m4_by_hand(ventures, JAN, dt.date(2026, 9, 30))
+    for currency, x in by_hand.items():
+        assert m4[currency]["sales"] == x["sales"], currency
+        assert m4[currency]["digital"] == x["digital"], currency
+        assert m4[currency]["ventures"] == x["v"], currency
