@@ -159,8 +159,8 @@ def _propagated(
         terms = [(whole, -1), *((p, 1) for p in parts)]
         hidden = [(key, sign) for key, sign in terms if key in marks]
         if hidden:
-            b = -sum(sign * values[key] for key, sign in terms if key not in marks)
-            equations.append((hidden, Fraction(b)))
+            constant = -sum(sign * values[key] for key, sign in terms if key not in marks)
+            equations.append((hidden, Fraction(constant)))
 
     def span(key: Hashable, sign: int) -> tuple[Any, Any]:
         return (low[key], high[key]) if sign > 0 else (-high[key], -low[key])
@@ -172,13 +172,13 @@ def _propagated(
                 # sign * x = b - (the others' terms), each term within its span.
                 rest_lo = sum((span(o, s)[0] for o, s in hidden if o != key), Fraction(0))
                 rest_hi = sum((span(o, s)[1] for o, s in hidden if o != key), Fraction(0))
-                lo, hi = b - rest_hi, b - rest_lo
+                new_lo, new_hi = b - rest_hi, b - rest_lo
                 if sign < 0:
-                    lo, hi = -hi, -lo
-                if lo > low[key]:
-                    low[key], changed = lo, True
-                if hi < high[key]:
-                    high[key], changed = hi, True
+                    new_lo, new_hi = -new_hi, -new_lo
+                if new_lo > low[key]:
+                    low[key], changed = new_lo, True
+                if new_hi < high[key]:
+                    high[key], changed = new_hi, True
         if not changed:
             break
     return [
@@ -351,23 +351,24 @@ class Table:
                 out.append(((r, TOTAL), tuple((r, c) for c in self.cols)))
         return out
 
-    def lines(self) -> list[list[tuple[str, str]]]:
+    def lines(self) -> list[list[Hashable]]:
         """Every published sum as a line of keys, its total last."""
         return [[*parts, whole] for whole, parts in self.sums()]
 
 
 def suppress_table(table: Table, k: int) -> Table:
     """Applies primary and complementary suppression in place and returns the table."""
-    values = {key: table.value(*key) for key in table.figure_keys()}
-    totals = {key for key in values if TOTAL in key}
-    table.marks = protect(values, table.sums(), k, totals)
+    values: dict[Hashable, int] = {key: table.value(*key) for key in table.figure_keys()}
+    totals = {key for key in table.figure_keys() if TOTAL in key}
+    marks = protect(values, table.sums(), k, totals)
+    table.marks = {key: marks[key] for key in table.figure_keys() if key in marks}
     return table
 
 
-def recoverable_cells(table: Table) -> list[tuple[str, str]]:
+def recoverable_cells(table: Table) -> list[Hashable]:
     """Suppressed cells that a reader could work out from one line's shown total: none, if the
     suppression is sound. (A weaker check than `exposed`, kept for the tests.)"""
-    found = []
+    found: list[Hashable] = []
     for line in table.lines():
         hidden = [key for key in line if key in table.marks]
         if len(hidden) == 1:

@@ -363,7 +363,7 @@ def m2_classes(params: ReportParams) -> dict[int, str]:
         for venture, b_sales, f_sales in sums:
             bw, fw = week_of.get(venture, (0, 0))
             out[venture] = (
-                classify(b_sales or 0, f_sales or 0, bw, fw, bm, fm, m2)
+                classify(Decimal(b_sales or 0), Decimal(f_sales or 0), bw, fw, bm, fm, m2)
                 if complete
                 else "insufficient_data"
             )
@@ -400,12 +400,12 @@ def m2_classes(params: ReportParams) -> dict[int, str]:
 
     b_lo, b_hi = F("start_idx") - n, F("start_idx") - 1
     f_lo, f_hi = F("done_idx") + m, F("done_idx") + m + n - 1
-    sums = anchored.annotate(
+    anchored_sums = anchored.annotate(
         b=Coalesce(Sum("months__sales", filter=window("months__month", b_lo, b_hi)), _zero()),
         f=Coalesce(Sum("months__sales", filter=window("months__month", f_lo, f_hi)), _zero()),
     ).values_list("pk", "start_idx", "done_idx", "b", "f")
     sale_day = Q(days__sale_entries__gt=0)
-    weeks = anchored.annotate(
+    anchored_weeks = anchored.annotate(
         bw=Count(
             WeekIndex("days__day"),
             distinct=True,
@@ -417,10 +417,10 @@ def m2_classes(params: ReportParams) -> dict[int, str]:
             filter=sale_day & window("days__day", f_lo, f_hi),
         ),
     ).values_list("pk", "bw", "fw")
-    week_of = {v: (b, f) for v, b, f in weeks}
+    anchored_week_of = {v: (b, f) for v, b, f in anchored_weeks}
     out = {}
-    for venture, start_idx, done_idx, b_sales, f_sales in sums:
-        bw, fw = week_of.get(venture, (0, 0))
+    for venture, start_idx, done_idx, b_sales, f_sales in anchored_sums:
+        bw, fw = anchored_week_of.get(venture, (0, 0))
         # A follow-up window that has not ended by the report's end date has no verdict yet.
         if start_idx is None or done_idx + m + n - 1 > last_complete:
             out[venture] = "insufficient_data"

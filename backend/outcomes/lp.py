@@ -7,6 +7,7 @@ tableau in exact fractions is quick enough, and never wrong by a rounding error.
 keeps the simplex from cycling.
 """
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 Row = list[Fraction | int]
@@ -56,18 +57,20 @@ def _run(tableau: list[Row], basis: list[int], allowed: range) -> bool:
 
 
 def minimise(
-    rows: list[list[Fraction]], rhs: list[Fraction], cost: list[Fraction]
+    rows: Sequence[Sequence[Fraction | int]],
+    rhs: Sequence[Fraction | int],
+    cost: Sequence[Fraction | int],
 ) -> Fraction | None:
     """The minimum of cost·x subject to rows·x = rhs and x >= 0; None when unbounded below.
 
     Raises ValueError when the system has no solution (a published table always has one:
     the true figures)."""
     n, m = len(cost), len(rows)
-    rows = [[_exact(v) for v in row] for row in rows]
-    rhs = [_exact(v) for v in rhs]
-    cost = [_exact(v) for v in cost]
+    matrix = [[_exact(v) for v in row] for row in rows]
+    bounds = [_exact(v) for v in rhs]
+    costs = [_exact(v) for v in cost]
     tableau: list[Row] = []
-    for i, (row, b) in enumerate(zip(rows, rhs, strict=True)):
+    for i, (row, b) in enumerate(zip(matrix, bounds, strict=True)):
         sign = -1 if b < 0 else 1
         artificial: Row = [0] * m
         artificial[i] = 1
@@ -91,10 +94,10 @@ def minimise(
             _pivot(tableau, basis, i, col)
         i += 1
     # Phase 2: the real objective, reduced against the basis.
-    obj: Row = [*cost, *([0] * m), 0]
-    for r, b in enumerate(basis):
-        if obj[b] != 0:
-            f = obj[b]
+    obj: Row = [*costs, *([0] * m), 0]
+    for r, column in enumerate(basis):
+        if obj[column] != 0:
+            f = obj[column]
             obj = [a - f * v for a, v in zip(obj, tableau[r], strict=True)]
     tableau[-1] = obj
     if not _run(tableau, basis, range(n)):

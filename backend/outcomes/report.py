@@ -289,7 +289,11 @@ def build(
             totals = {key for key in values if key[0] == "t" and TOTAL in key[1]}
             forced = {("t", key) for key in _close_to_earlier(code, table, earlier, k)}
             marks = protect(values, sums, k, totals, forced)
-            table.marks = {key[1]: mark for key, mark in marks.items() if key[0] == "t"}
+            table.marks = {
+                key[1]: mark
+                for key, mark in marks.items()
+                if isinstance(key, tuple) and key[0] == "t"
+            }
         indicators.append(
             {
                 "code": code,

@@ -22,16 +22,18 @@ def generate_report(snapshot_id: str) -> None:
     codes = list(INDICATORS)
     # What the same reader already holds: a donor's earlier reports, to keep differences
     # between periods from giving a small count away.
-    earlier = (
-        list(
-            ReportSnapshot.objects.filter(
+    earlier: list[dict] = (
+        [
+            data
+            for data in ReportSnapshot.objects.filter(
                 requested_by=snapshot.requested_by,
                 suppressed=True,
                 status=ReportSnapshot.Status.DONE,
             )
             .exclude(pk=snapshot.pk)
             .values_list("data", flat=True)
-        )
+            if data
+        ]
         if snapshot.suppressed
         else []
     )
