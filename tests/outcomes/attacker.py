@@ -105,12 +105,27 @@ def audit(
             if missing:
                 found.append((key, f"cannot be {missing}"))
         else:
-            lowest = next((v for v in range(k, cap + 1) if problem.can_be(key, v, v)), None)
+            lowest = _lowest(problem, key, k, cap)
             if lowest is None:
                 found.append((key, "no value at all"))
             elif not problem.can_be(key, lowest + k - 1, cap):
                 found.append((key, f"narrowed to fewer than {k} values from {lowest}"))
     return found
+
+
+def _lowest(problem: Problem, key: Hashable, k: int, cap: int) -> int | None:
+    """The smallest value an "x" figure can take (halving: "some value in [K, v]" only grows
+    with v)."""
+    if not problem.can_be(key, k, cap):
+        return None
+    lo, hi = k, cap
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if problem.can_be(key, k, mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 def published(data: dict[str, Any]) -> tuple[dict[Any, int], dict[Any, str], list[Sum]]:
