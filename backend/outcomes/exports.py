@@ -33,7 +33,8 @@ def rows(data: dict[str, Any]) -> list[dict[str, Any]]:
                     **values,
                     "value": "" if cell["value"] is None else cell["value"],
                     "display": cell["display"],
-                    "suppressed": "yes" if cell["value"] is None else "no",
+                    # "primary" (<K), "complementary" (x) or "no", as the legend explains.
+                    "suppressed": cell.get("mark") or ("yes" if cell["value"] is None else "no"),
                 }
             )
     return out
@@ -85,7 +86,7 @@ def to_xlsx(data: dict[str, Any], language: str) -> bytes:
                 sheet.append([key, text])
             if data["suppressed"]:
                 sheet.append([])
-                sheet.append([_suppression_note(data["k"])])
+                sheet.append([suppression_note(data["k"])])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -95,13 +96,15 @@ def _xlsx_value(cell: dict[str, Any]) -> Any:
     return cell["display"] if cell["value"] is None else cell["value"]
 
 
-def _suppression_note(k: int) -> str:
+def suppression_note(k: int) -> str:
     from django.utils.translation import gettext as _
 
     return _(
-        "Counts from 1 to %(k1)s are shown as <%(k)s, and where a total is shown a second cell is "
-        "withheld so that no hidden count can be worked out. Money totals from fewer than %(k)s "
-        "ventures, or dominated by two of them, are withheld."
+        "<%(k)s: a count from 1 to %(k1)s, withheld. x: a count of %(k)s or more, withheld so "
+        "that no <%(k)s can be worked out from the totals and the other figures of this report "
+        "(each <%(k)s can still be any number from 1 to %(k1)s, each x any of at least %(k)s "
+        "numbers). Money totals from fewer than %(k)s ventures or people, or more than 85%% of "
+        "which comes from the two largest, are withheld."
     ) % {"k": k, "k1": k - 1}
 
 
@@ -127,10 +130,10 @@ def to_pdf(data: dict[str, Any], language: str) -> bytes:
                         for r in ind["table"]["rows"]
                     ],
                     "col_labels": [label(c) for c in ind["table"]["cols"]],
-                    "total_text": total_text(ind["table"]["total"], data["k"]),
+                    "total_text": total_text(ind["table"], data["k"]),
                     "detail_rows": detail_rows(ind["details"]),
                 }
             )
-        note = _suppression_note(data["k"]) if data["suppressed"] else ""
+        note = suppression_note(data["k"]) if data["suppressed"] else ""
     context = {"data": data, "indicators": indicators, "note": note}
     return render_pdf("outcomes/report.html", context, language=language)

@@ -9,18 +9,18 @@ report.py turns into tables and passes through disclosure control.
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DecimalField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     Min,
@@ -46,13 +46,23 @@ from backend.finance.models import (
 )
 from backend.lib.money import quantize
 from backend.programmes.models import Membership, Programme, Role
-from backend.training.models import Enrollment, EnrollmentStatus
-from backend.ventures.models import Venture, VentureMonth
+from backend.training import rules as completion_rules
+from backend.training.models import (
+    Attendance,
+    AttendanceStatus,
+    Certificate,
+    CohortSession,
+    Enrollment,
+    EnrollmentStatus,
+)
+from backend.ventures.models import Venture, VentureDay, VentureMonth
 
 from .dimensions import expression
-from .params import M2Params, ReportParams, month_start, months_between
+from .params import M2Params, ReportParams, add_months, month_start, months_between
 
 CORE_MODULE = "core"
+CENT = Decimal("0.01")
+M2_CLASSES = ("improved", "maintained", "declined", "insufficient_data")
 Key = tuple[str, ...]
 
 
@@ -164,7 +174,57 @@ def reach(params: ReportParams) -> Result:
     return Result("REACH", "people", count_by(qs, params, ""))
 
 
+def broken_completions(done: QuerySet[Enrollment]) -> set[int]:
+    """Completed enrollments whose course rule a later correction broke (attendance or a score
+    changed after completion). The training app undoes such a completion by itself unless a
+    certificate was issued for it; those stay completed, awaiting a trainer's or manager's
+    review (revoke the certificate, or confirm it), and are what this finds: three queries
+    (the certified completions with their courses, their attendance, their cohorts' sessions),
+    the rule applied in Python by the same function the training app uses."""
+    certified = list(
+        done.filter(
+            pk__in=Certificate.objects.filter(revoked_at__isnull=True).values("enrollment")
+        ).select_related("cohort__course")
+    )
+    if not certified:
+        return set()
+    counts = {
+        row["enrollment"]: row
+        for row in Attendance.objects.filter(enrollment__in=[e.pk for e in certified])
+        .values("enrollment")
+        .annotate(
+            present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
+            excused=Count("pk", filter=Q(status=AttendanceStatus.EXCUSED)),
+            absent=Count("pk", filter=Q(status=AttendanceStatus.ABSENT)),
+        )
+    }
+    sessions = dict(
+        CohortSession.objects.filter(cohort__in={e.cohort_id for e in certified})
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values_list("cohort", "n")
+    )
+    empty = {"present": 0, "excused": 0, "absent": 0}
+    broken = set()
+    for e in certified:
+        c = counts.get(e.pk, empty)
+        progress = completion_rules.evaluate(
+            e.cohort.course,
+            sessions=sessions.get(e.cohort_id, 0),
+            present=c["present"],
+            excused=c["excused"],
+            absent=c["absent"],
+            post_score=e.post_score,
+        )
+        if not progress.met:
+            broken.add(e.pk)
+    return broken
+
+
 def m1_trained(params: ReportParams) -> Result:
+    """Participants with a business-skills completion in the period that meets the course's
+    rule now. A certified completion that a later correction broke is not counted; the
+    details say how many people were left out for that alone (`not_counted_broken`)."""
     done = Enrollment.objects.filter(
         status=EnrollmentStatus.COMPLETED,
         completed_on__gte=params.period_start,
@@ -172,8 +232,26 @@ def m1_trained(params: ReportParams) -> Result:
         cohort__programme_id__in=params.programme_ids,
         cohort__course__counts_as_business_skills=True,
     )
-    qs = participants(params).filter(pk__in=done.values("participant"))
-    return Result("M1", "people", count_by(qs, params, ""))
+    broken = broken_completions(done)
+    kept = done.exclude(pk__in=broken) if broken else done
+    qs = participants(params).filter(pk__in=kept.values("participant"))
+    result = Result("M1", "people", count_by(qs, params, ""))
+    left_out = 0
+    if broken:
+        broken_people = set(
+            done.filter(pk__in=broken).values_list("participant", flat=True).distinct()
+        )
+        counted = set(qs.filter(pk__in=broken_people).values_list("pk", flat=True))
+        left_out = len(
+            set(
+                participants(params)
+                .filter(pk__in=broken_people)
+                .exclude(pk__in=counted)
+                .values_list("pk", flat=True)
+            )
+        )
+    result.details = {"not_counted_broken": left_out}
+    return result
 
 
 # --- M2 ------------------------------------------------------------------------------------
@@ -189,153 +267,196 @@ def _idx(day: dt.date) -> int:
     return day.year * 12 + day.month
 
 
-def _in_window(lo: Any, hi: Any) -> Q:
-    """The venture's joined month lies in an inclusive month-index range."""
-    idx = _month_index("months__month")
-    return Q(GreaterThanOrEqual(idx, lo), LessThanOrEqual(idx, hi))
+class WeekIndex(Func):
+    """The number of whole weeks from Monday 3 January 2000 to a date: the same number for
+    every day of one ISO week (Monday to Sunday), whatever months it spans."""
+
+    output_field = IntegerField()
+    template = "((%(expressions)s - DATE '2000-01-03') / 7)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # julianday('2000-01-03') = 2451546.5; dates after it give a non-negative quotient,
+        # so the integer cast is a floor.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST((julianday(%(expressions)s) - 2451546.5) / 7 AS INTEGER)",
+            **extra,
+        )
 
 
-def m2_ventures(params: ReportParams) -> tuple[QuerySet[Any], str]:
-    """Per-venture rows annotated with their M2 class (`m2_class`), and the name of the column
-    holding the venture's id. A venture of the programmes without a row had no sales in either
-    window: insufficient data.
+def _last_complete_month(day: dt.date) -> int:
+    """The month index of the last calendar month that has ended by `day` (inclusive)."""
+    return _idx(day) if (day + dt.timedelta(days=1)).day == 1 else _idx(day) - 1
 
-    Each window's sales and active weeks are conditional sums over the venture's monthly
-    rollups, grouped by venture: one pass, never the raw ledger.
+
+def classify(
+    base_sales: Decimal,
+    follow_sales: Decimal,
+    base_weeks: int,
+    follow_weeks: int,
+    base_months: int,
+    follow_months: int,
+    m2: M2Params,
+) -> str:
+    """Improved / maintained / declined by monthly means, or insufficient data.
+
+    Exact: the window sums are decimals of at most two places, and the means are compared
+    without dividing (follow/fm > base/bm * (1 + tol) is follow*bm > base*fm * (1 + tol)),
+    in Python's decimal arithmetic, never the database's (SQLite's is floating point)."""
+    if base_weeks < m2.min_weeks or follow_weeks < m2.min_weeks:
+        return "insufficient_data"
+    base = Decimal(base_sales).quantize(CENT) * follow_months
+    follow = Decimal(follow_sales).quantize(CENT) * base_months
+    if follow > base * (1 + m2.tolerance):
+        return "improved"
+    if follow >= base * (1 - m2.tolerance):
+        return "maintained"
+    return "declined"
+
+
+def m2_classes(params: ReportParams) -> dict[int, str]:
+    """Each venture's M2 class, by venture id. In the calendar design a venture of the
+    programmes that is missing had no sale in either window (insufficient data); in the
+    training design only ventures whose owner completed a business-skills course are in.
+
+    Two grouped passes over the rollups, by venture: the windows' sales from the monthly
+    rollups, the distinct ISO weeks with a sale inside each window from the daily ones (a
+    week that spans two months or a window edge counts once). Never the raw ledger.
     """
     m2 = params.m2
-    ventures = Venture.objects.filter(programme_id__in=params.programme_ids)
+    last_complete = _last_complete_month(params.period_end)
     if m2.design == "calendar":
         b0, b1 = m2.baseline_start, m2.baseline_end
         f0, f1 = m2.followup_start, m2.followup_end
         if b0 is None or b1 is None or f0 is None or f1 is None:
             raise ValueError("the calendar design needs both windows")
-        # The windows are the same for every venture: read only their months, by the month
-        # index, and group them by venture.
+        # The windows are the same for every venture: read only their months and days.
         base = Q(month__gte=month_start(b0), month__lte=month_start(b1))
         follow = Q(month__gte=month_start(f0), month__lte=month_start(f1))
-        rows: QuerySet[Any] = (
+        sums = (
             VentureMonth.objects.filter(venture__programme_id__in=params.programme_ids)
             .filter(base | follow)
             .values("venture_id")
+            .annotate(b=Sum("sales", filter=base), f=Sum("sales", filter=follow))
+            .values_list("venture_id", "b", "f")
         )
-        prefix, key = "", "venture_id"
-        base_months, follow_months = months_between(b0, b1), months_between(f0, f1)
-    else:
-        first_start = Subquery(
-            Enrollment.objects.filter(
-                participant=OuterRef("owner"),
-                cohort__course__counts_as_business_skills=True,
-                cohort__programme_id__in=params.programme_ids,
+        b_end, f_end = add_months(month_start(b1), 1), add_months(month_start(f1), 1)
+        dbase = Q(day__gte=month_start(b0), day__lt=b_end)
+        dfollow = Q(day__gte=month_start(f0), day__lt=f_end)
+        weeks = (
+            VentureDay.objects.filter(
+                venture__programme_id__in=params.programme_ids, sale_entries__gt=0
             )
-            .annotate(idx=_month_index("cohort__start_date"))
-            .order_by("cohort__start_date")
-            .values("idx")[:1],
-            output_field=IntegerField(),
-        )
-        completed = Subquery(
-            Enrollment.objects.filter(
-                participant=OuterRef("owner"),
-                status=EnrollmentStatus.COMPLETED,
-                cohort__course__counts_as_business_skills=True,
-                cohort__programme_id__in=params.programme_ids,
+            .filter(dbase | dfollow)
+            .values("venture_id")
+            .annotate(
+                b=Count(WeekIndex("day"), distinct=True, filter=dbase),
+                f=Count(WeekIndex("day"), distinct=True, filter=dfollow),
             )
-            .annotate(idx=_month_index("completed_on"))
-            .order_by("completed_on")
-            .values("idx")[:1],
-            output_field=IntegerField(),
+            .values_list("venture_id", "b", "f")
         )
-        n, m = m2.window_months, m2.offset_months
-        rows = (
-            ventures.annotate(start_idx=first_start, done_idx=completed)
-            .filter(done_idx__isnull=False)
-            .values("pk")
-        )
-        base = _in_window(F("start_idx") - n, F("start_idx") - 1)
-        follow = _in_window(F("done_idx") + m, F("done_idx") + m + n - 1)
-        prefix, key = "months__", "id"
-        base_months = follow_months = n
-    money = DecimalField(max_digits=20, decimal_places=2)
-    rows = rows.annotate(
-        base_sales=Coalesce(Sum(f"{prefix}sales", filter=base), _zero(), output_field=money),
-        follow_sales=Coalesce(Sum(f"{prefix}sales", filter=follow), _zero(), output_field=money),
-        base_weeks=Coalesce(Sum(f"{prefix}active_weeks", filter=base), 0),
-        follow_weeks=Coalesce(Sum(f"{prefix}active_weeks", filter=follow), 0),
+        complete = max(_idx(b1), _idx(f1)) <= last_complete
+        week_of = {v: (b, f) for v, b, f in weeks}
+        bm, fm = months_between(b0, b1), months_between(f0, f1)
+        out = {}
+        for venture, b_sales, f_sales in sums:
+            bw, fw = week_of.get(venture, (0, 0))
+            out[venture] = (
+                classify(Decimal(b_sales or 0), Decimal(f_sales or 0), bw, fw, bm, fm, m2)
+                if complete
+                else "insufficient_data"
+            )
+        return out
+    # Training-relative: the baseline is the N months before the month of the owner's first
+    # business-skills enrollment; the follow-up N months from M months after the month of the
+    # first completion.
+    skills = Enrollment.objects.filter(
+        participant=OuterRef("owner"),
+        cohort__course__counts_as_business_skills=True,
+        cohort__programme_id__in=params.programme_ids,
     )
-    return _classify(rows, base_months, follow_months, m2), key
-
-
-def _classify(
-    qs: QuerySet[Any], base_months: int, follow_months: int, m2: M2Params
-) -> QuerySet[Any]:
-    """Improved / maintained / declined by monthly means, or insufficient data.
-
-    Means are compared without dividing: follow/fm > base/bm * (1 + tol) is the same as
-    follow*bm > base*fm * (1 + tol), which keeps the arithmetic exact in the database.
-    """
-    tol = m2.tolerance
-    dec = DecimalField(max_digits=28, decimal_places=6)
-    qs = qs.annotate(
-        base_scaled=ExpressionWrapper(F("base_sales") * Value(follow_months), output_field=dec),
-        follow_scaled=ExpressionWrapper(F("follow_sales") * Value(base_months), output_field=dec),
+    first_enrolled = Subquery(
+        skills.annotate(idx=_month_index("enrolled_at")).order_by("enrolled_at").values("idx")[:1],
+        output_field=IntegerField(),
     )
-    upper = ExpressionWrapper(F("base_scaled") * Value(Decimal(1) + tol), output_field=dec)
-    lower = ExpressionWrapper(F("base_scaled") * Value(Decimal(1) - tol), output_field=dec)
-    return qs.annotate(
-        m2_class=Case(
-            When(
-                Q(base_weeks__lt=m2.min_weeks) | Q(follow_weeks__lt=m2.min_weeks),
-                then=Value("insufficient_data"),
-            ),
-            When(follow_scaled__gt=upper, then=Value("improved")),
-            When(follow_scaled__gte=lower, then=Value("maintained")),
-            default=Value("declined"),
-            output_field=CharField(),
-        )
+    completed = Subquery(
+        skills.filter(status=EnrollmentStatus.COMPLETED)
+        .annotate(idx=_month_index("completed_on"))
+        .order_by("completed_on")
+        .values("idx")[:1],
+        output_field=IntegerField(),
     )
+    n, m = m2.window_months, m2.offset_months
+    anchored = (
+        Venture.objects.filter(programme_id__in=params.programme_ids)
+        .annotate(start_idx=first_enrolled, done_idx=completed)
+        .filter(done_idx__isnull=False)
+    )
+
+    def window(path: str, lo: Any, hi: Any) -> Q:
+        idx = _month_index(path)
+        return Q(GreaterThanOrEqual(idx, lo), LessThanOrEqual(idx, hi))
+
+    b_lo, b_hi = F("start_idx") - n, F("start_idx") - 1
+    f_lo, f_hi = F("done_idx") + m, F("done_idx") + m + n - 1
+    anchored_sums = anchored.annotate(
+        b=Coalesce(Sum("months__sales", filter=window("months__month", b_lo, b_hi)), _zero()),
+        f=Coalesce(Sum("months__sales", filter=window("months__month", f_lo, f_hi)), _zero()),
+    ).values_list("pk", "start_idx", "done_idx", "b", "f")
+    sale_day = Q(days__sale_entries__gt=0)
+    anchored_weeks = anchored.annotate(
+        bw=Count(
+            WeekIndex("days__day"),
+            distinct=True,
+            filter=sale_day & window("days__day", b_lo, b_hi),
+        ),
+        fw=Count(
+            WeekIndex("days__day"),
+            distinct=True,
+            filter=sale_day & window("days__day", f_lo, f_hi),
+        ),
+    ).values_list("pk", "bw", "fw")
+    anchored_week_of = {v: (b, f) for v, b, f in anchored_weeks}
+    out = {}
+    for venture, start_idx, done_idx, b_sales, f_sales in anchored_sums:
+        bw, fw = anchored_week_of.get(venture, (0, 0))
+        # A follow-up window that has not ended by the report's end date has no verdict yet.
+        if start_idx is None or done_idx + m + n - 1 > last_complete:
+            out[venture] = "insufficient_data"
+        else:
+            out[venture] = classify(Decimal(b_sales), Decimal(f_sales), bw, fw, n, n, m2)
+    return out
 
 
 def m2_sales(params: ReportParams) -> Result:
-    """Counts by class and by breakdown cell in one query: the per-venture classes (grouped
-    over the rollups) joined to each venture's owner answers, grouped again."""
+    """Counts by class and by breakdown cell: the per-venture classes, joined (in Python) to
+    each venture's owner answers, read in one query."""
     dims = params.breakdown
     keys = [f"dim_{d}" for d in dims]
-    rows, key = m2_ventures(params)
-    inner, inner_params = rows.values_list(key, "m2_class").query.sql_with_params()
+    classes_of = m2_classes(params)
     owners = (
         Venture.objects.filter(programme_id__in=params.programme_ids)
         .annotate(**{f"dim_{d}": expression(d, "owner__", params.period_start) for d in dims})
         .values_list("pk", *keys)
     )
-    outer, outer_params = owners.query.sql_with_params()
-    grouping = ", ".join(["m2_class", *keys])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH classified (venture, m2_class) AS ({inner}), "  # noqa: S608
-            f"owners ({', '.join(['venture', *keys])}) AS ({outer}) "
-            f"SELECT {grouping}, COUNT(*) FROM classified "
-            f"JOIN owners ON owners.venture = classified.venture GROUP BY {grouping}",
-            (*inner_params, *outer_params),
-        )
-        found = cursor.fetchall()
-    classes: dict[str, int] = {}
+    classes: dict[str, int] = dict.fromkeys(M2_CLASSES, 0)
     cells: dict[Key, int] = {}
-    for m2_class, *cell, n in found:
-        classes[m2_class] = classes.get(m2_class, 0) + n
+    for pk, *cell in owners:
+        m2_class = classes_of.get(pk)
+        if m2_class is None:
+            if params.m2.design != "calendar":
+                continue
+            # Ventures with no month in either window: no data at all.
+            m2_class = "insufficient_data"
+        classes[m2_class] += 1
         if m2_class in ("improved", "maintained"):
-            cells[tuple(cell)] = cells.get(tuple(cell), 0) + n
-    if params.m2.design == "calendar":
-        # Ventures with no month in either window have no row: no data at all.
-        missing = owners.count() - sum(classes.values())
-        classes["insufficient_data"] = classes.get("insufficient_data", 0) + missing
+            cells[tuple(cell)] = cells.get(tuple(cell), 0) + 1
     total = sum(cells.values())
     result = Result("M2", "ventures", Counts(cells=cells if dims else {(): total}, total=total))
     result.details = {
-        "classes": {
-            c: classes.get(c, 0)
-            for c in ("improved", "maintained", "declined", "insufficient_data")
-        },
-        "eligible": sum(classes.get(c, 0) for c in ("improved", "maintained", "declined")),
+        "classes": classes,
+        "eligible": sum(classes[c] for c in ("improved", "maintained", "declined")),
     }
     return result
 
@@ -364,20 +485,19 @@ def m3_literacy(params: ReportParams) -> Result:
         )
     completed = User.objects.filter(in_period) if lesson_count else User.objects.none()
     result = Result("M3", "people", count_by(completed, params, ""))
-    result.details = _knowledge_gain(params)
+    result.details = _knowledge_gain(params, completed)
     return result
 
 
-def _knowledge_gain(params: ReportParams) -> dict[str, Any]:
-    """Mean of (latest post-test score - first pre-test score) over participants with both,
-    the post-test taken in the period (in the time zone of a programme the person belongs to,
+def _knowledge_gain(params: ReportParams, completed: QuerySet[User]) -> dict[str, Any]:
+    """Mean of (latest post-test score - first pre-test score) over the participants counted
+    in M3 (every core lesson completed, the last in the period) who have both tests, the
+    post-test taken in the period (in the time zone of a programme the person belongs to,
     not the server's day, which is a day ahead in the Americas each evening); with n.
 
     One grouped pass finds each person's first pre-test and latest post-test times; their
     scores are joined back by time (on a tie, the lower pre and the higher post score)."""
-    core = QuizAttempt.objects.filter(
-        module__code=CORE_MODULE, user__in=participants(params).values("pk")
-    )
+    core = QuizAttempt.objects.filter(module__code=CORE_MODULE, user__in=completed.values("pk"))
     times = (
         core.values("user")
         .annotate(
@@ -417,10 +537,12 @@ def _knowledge_gain(params: ReportParams) -> dict[str, Any]:
         cursor.execute(sql, (*inner_params, CORE_MODULE, CORE_MODULE, *condition_params))
         n, pre_sum, post_sum = cursor.fetchone()
     n = n or 0
-    return {
-        "gain_n": n,
-        "mean_gain": round((post_sum - pre_sum) / n, 1) if n else None,
-    }
+    if not n:
+        return {"gain_n": 0, "mean_gain": None}
+    # Scores are whole points: the sums are exact integers, the mean a decimal rounded half up
+    # to one place (never a float, whose halves round to even or drift).
+    gain = Decimal(int(post_sum) - int(pre_sum)) / Decimal(n)
+    return {"gain_n": n, "mean_gain": gain.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)}
 
 
 def _period_months(params: ReportParams) -> Q:
@@ -428,8 +550,9 @@ def _period_months(params: ReportParams) -> Q:
 
 
 def m4_digital(params: ReportParams) -> Result:
-    """Per currency: sales, digital sales, ventures with sales records, and what the dominance
-    rule needs of the per-venture digital totals (how many, the two largest), in one query
+    """Per currency: sales, digital sales, ventures with a digital sale, and what the dominance
+    rule needs of the per-venture sales and digital totals (how many, the two largest), in one
+    query
     over the per-venture sums of the period's months; ventures with a digital sale by cell in
     a second."""
     months = VentureMonth.objects.filter(
@@ -445,11 +568,15 @@ def m4_digital(params: ReportParams) -> Result:
     with connection.cursor() as cursor:
         cursor.execute(
             f"{with_per}, ranked AS (SELECT currency, sales, digital, "  # noqa: S608
-            "ROW_NUMBER() OVER (PARTITION BY currency ORDER BY digital DESC) AS place FROM per) "
-            "SELECT currency, SUM(sales), SUM(digital), COUNT(*), "
+            "ROW_NUMBER() OVER (PARTITION BY currency ORDER BY digital DESC) AS place, "
+            "ROW_NUMBER() OVER (PARTITION BY currency ORDER BY sales DESC) AS s_place FROM per) "
+            "SELECT currency, SUM(sales), SUM(digital), "
             "SUM(CASE WHEN digital > 0 THEN 1 ELSE 0 END), "
             "MAX(CASE WHEN place = 1 AND digital > 0 THEN digital END), "
-            "MAX(CASE WHEN place = 2 AND digital > 0 THEN digital END) "
+            "MAX(CASE WHEN place = 2 AND digital > 0 THEN digital END), "
+            "SUM(CASE WHEN sales > 0 THEN 1 ELSE 0 END), "
+            "MAX(CASE WHEN s_place = 1 AND sales > 0 THEN sales END), "
+            "MAX(CASE WHEN s_place = 2 AND sales > 0 THEN sales END) "
             "FROM ranked GROUP BY currency ORDER BY currency",
             per_params,
         )
@@ -466,13 +593,29 @@ def m4_digital(params: ReportParams) -> Result:
             currency: {
                 "sales": money(sales, currency),
                 "digital": money(digital, currency),
-                "ventures": ventures,
+                # Ventures with at least one non-voided digital sale (voids are out of the
+                # rollups; expenses and cash or credit sales are not digital sales).
+                "ventures": contributors or 0,
                 "contributions": {
                     "count": contributors or 0,
                     "top2": [money(v, currency) for v in (first, second) if v is not None],
                 },
+                "sales_contributions": {
+                    "count": sellers or 0,
+                    "top2": [money(v, currency) for v in (s_first, s_second) if v is not None],
+                },
             }
-            for currency, sales, digital, ventures, contributors, first, second in totals
+            for (
+                currency,
+                sales,
+                digital,
+                contributors,
+                first,
+                second,
+                sellers,
+                s_first,
+                s_second,
+            ) in totals
         }
     }
     return result
@@ -503,11 +646,34 @@ def m5_savings(params: ReportParams) -> Result:
         withdrawals=Coalesce(Sum("amount", filter=Q(kind=MovementKind.WITHDRAWAL)), _zero()),
         savers=Count("goal__user", distinct=True, filter=Q(kind=MovementKind.DEPOSIT)),
     )
+    # What the dominance rule needs: each person's net amount in the currency (how many, the
+    # two largest in size), from one grouped query.
+    signed = Case(
+        When(kind=MovementKind.WITHDRAWAL, then=-F("amount")),
+        default=F("amount"),
+        output_field=DecimalField(max_digits=20, decimal_places=2),
+    )
+    per_person: dict[str, list[Decimal]] = {}
+    for currency, net in (
+        moves.values("goal__currency", "goal__user")
+        .annotate(net=Sum(signed))
+        .values_list("goal__currency", "net")
+    ):
+        per_person.setdefault(currency, []).append(abs(quantize(Decimal(net or 0), currency)))
+    contributions = {
+        currency: {
+            "count": sum(1 for v in nets if v),
+            "top2": sorted(nets, reverse=True)[:2],
+            "gross": sum(nets, Decimal(0)),
+        }
+        for currency, nets in per_person.items()
+    }
     result.details = {
         "by_currency": {
             r["goal__currency"]: {
                 "net_saved": quantize(r["deposits"] - r["withdrawals"], r["goal__currency"]),
                 "savers": r["savers"],
+                "contributions": contributions.get(r["goal__currency"], {"count": 0, "top2": []}),
             }
             for r in saved
         }

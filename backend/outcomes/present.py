@@ -39,8 +39,13 @@ def cell_text(cell: dict[str, Any]) -> str:
     return format_number(cell["value"])
 
 
-def total_text(total: Any, k: int) -> str:
-    return f"<{k}" if total is None else format_number(total)
+def total_text(table: dict[str, Any], k: int) -> str:
+    """A table's total: its mark where withheld ("<5" small, "x" hidden to protect another
+    figure; older snapshots carry no mark and show "<k"), else the count."""
+    total = table["total"]
+    if total is not None:
+        return format_number(total)
+    return str(table.get("total_display") or f"<{k}")
 
 
 def detail_rows(details: dict[str, Any]) -> list[tuple[str, str]]:

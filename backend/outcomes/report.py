@@ -4,6 +4,7 @@ The result is plain JSON, stored whole in a snapshot, so the PDF, CSV, XLSX and 
 donor received can be produced again, unchanged, at any later time.
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -11,12 +12,21 @@ from django.utils import timezone
 
 from backend.lib.money import to_string
 
-from .disclosure import TOTAL, Table, is_small, suppress_money, suppress_table
-from .indicators import INDICATORS, Counts, Result, compute
+from .disclosure import (
+    COMPLEMENTARY,
+    COMPLEMENTARY_SIGN,
+    PRIMARY,
+    TOTAL,
+    Sum,
+    Table,
+    protect,
+    shown,
+    suppress_money,
+)
+from .indicators import INDICATORS, M2_CLASSES, Counts, Result, compute
 from .params import ReportParams
 
 ALL = "all"
-M2_CLASSES = ("improved", "maintained", "declined", "insufficient_data")
 
 
 def _table(counts: Counts, dims: tuple[str, ...]) -> Table:
@@ -25,7 +35,7 @@ def _table(counts: Counts, dims: tuple[str, ...]) -> Table:
     if len(dims) == 1:
         rows = sorted({key[0] for key in counts.cells})
         cells = {(key[0], ALL): n for key, n in counts.cells.items()}
-        return Table(cells=cells, rows=rows, cols=[ALL])
+        return Table(cells=cells, rows=rows, cols=[ALL], single=ALL)
     rows = sorted({key[0] for key in counts.cells})
     cols = sorted({key[1] for key in counts.cells})
     return Table(
@@ -39,7 +49,8 @@ def _cell(table: Table, row: str, col: str, k: int) -> dict[str, Any]:
         "row": row,
         "col": col,
         "value": value,
-        "display": f"<{k}" if value is None else str(value),
+        "display": shown(value, k, table.mark(row, col)),
+        "mark": table.mark(row, col),
     }
 
 
@@ -53,11 +64,29 @@ def _table_json(table: Table, k: int) -> dict[str, Any]:
         rows = [*table.rows, TOTAL]
         cols = list(table.cols) if table.cols == [ALL] else [*table.cols, TOTAL]
         total = table.display(TOTAL, cols[-1])
+    headline = _headline(table)
     return {
         "rows": [str(r) for r in rows],
         "cols": [str(c) for c in cols],
         "cells": [_cell(table, r, c, k) for r in rows for c in cols],
         "total": total,
+        "total_display": shown(total, k, table.mark(*headline)),
+        "total_mark": table.mark(*headline),
+    }
+
+
+def _headline(table: Table) -> tuple[str, str]:
+    """The key of the table's overall figure (the indicator's headline)."""
+    if not table.with_totals:
+        return (ALL, ALL)
+    return (TOTAL, TOTAL) if table.row_totals else (TOTAL, ALL)
+
+
+def legend(k: int) -> dict[str, str]:
+    """What each mark means, for every format (translated where it is rendered)."""
+    return {
+        f"<{k}": PRIMARY,
+        COMPLEMENTARY_SIGN: COMPLEMENTARY,
     }
 
 
@@ -66,79 +95,95 @@ def _money(amount: Decimal | None, currency: str) -> str | None:
     return None if amount is None else to_string(Decimal(amount), currency)
 
 
-def _m2_linked(classes: Table, eligible: int, headline_hidden: bool, k: int) -> None:
-    """Extends the suppression of M2's classes to the sums shown elsewhere.
-
-    The headline (improved + maintained, the M2 table's total) and the eligible count
-    (improved + maintained + declined) are totals over the classes too: while either is
-    shown and only one of its classes is hidden, the next smallest class is hidden as well.
-    """
-    lines = [
-        (("improved", "maintained"), headline_hidden),
-        (("improved", "maintained", "declined"), is_small(eligible, k)),
+def _linked(result: Result, table: Table) -> tuple[dict[Any, int], list[Sum]]:
+    """The counts of an indicator that are published together, and every sum among them: the
+    table's cells and totals, and the detail counts that add up to one of them (M2's classes
+    to the headline and the eligible count, M4's and M6's ventures per currency to the
+    headline). A sum is taken in only when it holds, so a reader could rely on it."""
+    values: dict[Any, int] = {("t", key): table.value(*key) for key in table.figure_keys()}
+    sums: list[Sum] = [
+        (("t", whole), tuple(("t", p) for p in parts)) for whole, parts in table.sums()
     ]
-    changed = True
-    while changed:
-        changed = False
-        for parts, total_hidden in lines:
-            hidden = [c for c in parts if (c, ALL) in classes.suppressed]
-            if total_hidden or len(hidden) != 1:
-                continue
-            rest = [c for c in parts if (c, ALL) not in classes.suppressed]
-            rest.sort(key=lambda c: (classes.value(c, ALL) == 0, classes.value(c, ALL), c))
-            classes.suppressed.add((rest[0], ALL))
-            changed = True
-
-
-def _details(
-    result: Result, suppress: bool, k: int, headline_hidden: bool = False
-) -> dict[str, Any]:
+    headline = ("t", _headline(table))
     d = result.details
     if result.code == "M2":
-        classes = Table(
-            cells={(c, ALL): d["classes"][c] for c in M2_CLASSES}, rows=list(M2_CLASSES), cols=[ALL]
-        )
-        if suppress:
-            suppress_table(classes, k)
-            _m2_linked(classes, d["eligible"], headline_hidden, k)
-        return {
-            "classes": {c: classes.display(c, ALL) for c in M2_CLASSES},
-            "eligible": (None if suppress and is_small(d["eligible"], k) else d["eligible"]),
+        for c in M2_CLASSES:
+            values[("c", c)] = d["classes"][c]
+        values[("e",)] = d["eligible"]
+        sums.append((headline, (("c", "improved"), ("c", "maintained"))))
+        sums.append((("e",), (("c", "improved"), ("c", "maintained"), ("c", "declined"))))
+    elif result.code == "M3":
+        values[("n",)] = d["gain_n"]
+    elif result.code == "M1":
+        values[("b",)] = d["not_counted_broken"]
+    elif result.code in ("M4", "M5", "M6"):
+        name = {"M4": "ventures", "M5": "savers", "M6": "funded_ventures"}[result.code]
+        parts = []
+        for cur, x in d["by_currency"].items():
+            values[("v", cur)] = x.get(name, 0)
+            parts.append(("v", cur))
+        if parts and sum(values[p] for p in parts) == values[headline]:
+            sums.append((headline, tuple(parts)))
+    return values, sums
+
+
+def _hidden(marks: dict[Any, str], key: Any, value: Any) -> Any:
+    return None if key in marks else value
+
+
+def _details(result: Result, suppress: bool, k: int, marks: dict[Any, str]) -> dict[str, Any]:
+    d = result.details
+    out: dict[str, Any]
+    if result.code == "M1":
+        out = {"not_counted_broken": _hidden(marks, ("b",), d["not_counted_broken"])}
+    elif result.code == "M2":
+        out = {
+            "classes": {c: _hidden(marks, ("c", c), d["classes"][c]) for c in M2_CLASSES},
+            "eligible": _hidden(marks, ("e",), d["eligible"]),
         }
-    if result.code == "M3":
-        hidden = suppress and is_small(d["gain_n"], k)
-        return {
+    elif result.code == "M3":
+        hidden = ("n",) in marks
+        out = {
             "gain_n": None if hidden else d["gain_n"],
-            "mean_gain": None if hidden else d["mean_gain"],
+            # Rounded exactly to one decimal already; as a JSON number its shortest form is
+            # that same decimal ("10.3").
+            "mean_gain": None if hidden or d["mean_gain"] is None else float(d["mean_gain"]),
         }
-    if result.code == "M4":
-        out = {}
+    elif result.code == "M4":
+        out = {"by_currency": {}}
         for currency, x in d["by_currency"].items():
             c = x["contributions"]
             padded = _padded(c["count"], c["top2"], x["digital"])
-            visible = not suppress or suppress_money(padded, k) is not None
+            sc = x.get("sales_contributions", {"count": 0, "top2": []})
+            padded_sales = _padded(sc["count"], sc["top2"], x["sales"])
+            # The share is built on both totals: each must pass the count and dominance rules.
+            visible = not suppress or (
+                suppress_money(padded, k) is not None
+                and suppress_money(padded_sales, k) is not None
+            )
             share = (x["digital"] / x["sales"]) if x["sales"] else None
-            out[currency] = {
+            out["by_currency"][currency] = {
                 "digital_share": None if not visible or share is None else round(float(share), 4),
                 "sales": _money(x["sales"], currency) if visible else None,
                 "digital_sales": _money(x["digital"], currency) if visible else None,
-                "ventures": None if suppress and is_small(x["ventures"], k) else x["ventures"],
+                "ventures": _hidden(marks, ("v", currency), x["ventures"]),
             }
-        return {"by_currency": out}
-    if result.code == "M5":
-        return {
-            "by_currency": {
-                cur: {
-                    "net_saved": None
-                    if suppress and x["savers"] < k
-                    else _money(x["net_saved"], cur),
-                    "savers": None if suppress and is_small(x["savers"], k) else x["savers"],
-                }
-                for cur, x in d["by_currency"].items()
+    elif result.code == "M5":
+        out = {"by_currency": {}}
+        for cur, x in d["by_currency"].items():
+            hide_amount = False
+            if suppress:
+                c = x.get("contributions", {"count": 0, "top2": [], "gross": Decimal(0)})
+                # Fewer than K savers, fewer than K people with a net amount, or two of them
+                # holding more than 85% of the amounts moved: it would tell about a person.
+                padded = _padded(c["count"], c["top2"], Decimal(c["gross"]))
+                hide_amount = x["savers"] < k or suppress_money(padded, k) is None
+            out["by_currency"][cur] = {
+                "net_saved": None if hide_amount else _money(x["net_saved"], cur),
+                "savers": _hidden(marks, ("v", cur), x["savers"]),
             }
-        }
-    if result.code == "M6":
-        out6 = {}
+    elif result.code == "M6":
+        out = {"by_currency": {}}
         for cur, x in d["by_currency"].items():
             ventures = x.get("funded_ventures", 0)
             hide_disbursed = False
@@ -146,14 +191,32 @@ def _details(
                 g = x["grant_contributions"]
                 padded = _padded(g["count"], g["top2"], x["disbursed"])
                 hide_disbursed = suppress_money(padded, k) is None
-            out6[cur] = {
+            out["by_currency"][cur] = {
                 "donations_net": _money(x.get("donations_net"), cur),
                 "contributions": _money(x.get("contributions"), cur),
                 "disbursed": None if hide_disbursed else _money(x.get("disbursed"), cur),
-                "funded_ventures": None if suppress and is_small(ventures, k) else ventures,
+                "funded_ventures": _hidden(marks, ("v", cur), ventures),
             }
-        return {"by_currency": out6}
-    return {}
+    else:
+        return {}
+    detail_marks = {_detail_name(key): mark for key, mark in marks.items() if key[0] != "t"}
+    if detail_marks:
+        out["marks"] = detail_marks
+    return out
+
+
+def _detail_name(key: tuple[Any, ...]) -> str:
+    """Where a withheld detail count sits in the details, as a dotted path."""
+    kind = key[0]
+    if kind == "c":
+        return f"classes.{key[1]}"
+    if kind == "e":
+        return "eligible"
+    if kind == "n":
+        return "gain_n"
+    if kind == "b":
+        return "not_counted_broken"
+    return f"by_currency.{key[1]}"
 
 
 def _padded(count: int, top2: list[Any], total: Decimal) -> list[Decimal]:
@@ -167,22 +230,76 @@ def _padded(count: int, top2: list[Any], total: Decimal) -> list[Decimal]:
     return top + [remainder / rest] * rest
 
 
+def comparable(params: ReportParams, earlier: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The earlier reports (their data) whose tables line up cell by cell with this one's: the
+    same programmes and breakdown, another period."""
+    mine = params.as_json()
+    return [
+        data
+        for data in earlier
+        if data
+        and sorted(data["params"]["programme_ids"]) == sorted(mine["programme_ids"])
+        and data["params"]["breakdown"] == mine["breakdown"]
+        and (data["params"]["period_start"], data["params"]["period_end"])
+        != (mine["period_start"], mine["period_end"])
+    ]
+
+
+def _close_to_earlier(
+    code: str, table: Table, earlier: Sequence[dict[str, Any]], k: int
+) -> set[tuple[str, str]]:
+    """Cells (totals too) that differ from the same cell of an earlier report the reader holds
+    by 1 to K-1: the difference would be a small count of people (the issue's 20 -> 21 women
+    saving is one woman who started that week). Withheld, then protected like any other."""
+    close = set()
+    published = set(table.figure_keys())
+    for data in earlier:
+        for ind in data["indicators"]:
+            if ind["code"] != code:
+                continue
+            for cell in ind["table"]["cells"]:
+                key = (cell["row"], cell["col"])
+                if cell["value"] is None or key not in published:
+                    continue
+                if 0 < abs(table.value(*key) - cell["value"]) < k:
+                    close.add(key)
+    return close
+
+
 def build(
-    params: ReportParams, *, suppress: bool, k: int, codes: tuple[str, ...] = tuple(INDICATORS)
+    params: ReportParams,
+    *,
+    suppress: bool,
+    k: int,
+    codes: tuple[str, ...] = tuple(INDICATORS),
+    earlier: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
+    """Every indicator of a request as tables, through disclosure control when `suppress`.
+
+    `earlier` holds the data of reports the same reader already received (see `comparable`):
+    a cell within K-1 of the same cell there is withheld too."""
     results = compute(params, codes)
+    earlier = comparable(params, earlier) if suppress else []
     indicators = []
     for code, result in results.items():
         table = _table(result.counts, params.breakdown)
+        marks: dict[Any, str] = {}
         if suppress:
-            suppress_table(table, k)
-        shown = _table_json(table, k)
+            values, sums = _linked(result, table)
+            totals = {key for key in values if key[0] == "t" and TOTAL in key[1]}
+            forced = {("t", key) for key in _close_to_earlier(code, table, earlier, k)}
+            marks = protect(values, sums, k, totals, forced)
+            table.marks = {
+                key[1]: mark
+                for key, mark in marks.items()
+                if isinstance(key, tuple) and key[0] == "t"
+            }
         indicators.append(
             {
                 "code": code,
                 "unit": result.unit,
-                "table": shown,
-                "details": _details(result, suppress, k, headline_hidden=shown["total"] is None),
+                "table": _table_json(table, k),
+                "details": _details(result, suppress, k, marks),
             }
         )
     return {
@@ -190,5 +307,6 @@ def build(
         "generated_at": timezone.now().isoformat(),
         "suppressed": suppress,
         "k": k,
+        "legend": legend(k) if suppress else {},
         "indicators": indicators,
     }

@@ -171,7 +171,7 @@ def _view_model(data: dict[str, Any]) -> list[dict[str, Any]]:
                     }
                     for r in ind["table"]["rows"]
                 ],
-                "total_text": total_text(ind["table"]["total"], data["k"]),
+                "total_text": total_text(ind["table"], data["k"]),
                 "detail_rows": detail_rows(ind["details"]),
             }
         )
@@ -185,8 +185,15 @@ def report_detail(request: HttpRequest, snapshot_id: str) -> HttpResponse:
     except DomainError as exc:
         raise Http404 from exc
     indicators = _view_model(snapshot.data) if snapshot.data else []
+    note = (
+        exports.suppression_note(snapshot.data["k"])
+        if snapshot.data and snapshot.data["suppressed"]
+        else ""
+    )
     return render(
-        request, "outcomes/report_detail.html", {"snapshot": snapshot, "indicators": indicators}
+        request,
+        "outcomes/report_detail.html",
+        {"snapshot": snapshot, "indicators": indicators, "note": note},
     )
 
 

@@ -61,8 +61,12 @@ def test_m2_training_relative_design(world: World) -> None:
         capacity=20,
         is_virtual=True,
     )
-    Enrollment.objects.create(
+    enrollment = Enrollment.objects.create(
         cohort=cohort, participant=owner, status="completed", completed_on=dt.date(2026, 5, 20)
+    )
+    # The baseline anchors on the month of enrollment (April), not the cohort's start.
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        enrolled_at=dt.datetime(2026, 4, 2, 15, tzinfo=dt.UTC)
     )
     # window 2 months: baseline Feb-Mar (before April); follow-up Jul-Aug (offset 2 after May)
     for month in (FEB, MAR):
