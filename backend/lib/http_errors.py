@@ -111,12 +111,19 @@ def _declared_length(request: HttpRequest) -> int:
         return 0
 
 
+# Where a JSON body declared as text/plain is read as JSON all the same (see below).
+TEXT_JSON_PATHS = frozenset({"/api/v1/sync/push"})
+
+
 class JsonErrorMiddleware:
     """Refuses bodies that are not JSON or a form on API paths (415), and turns the
     exceptions of bad input that reach Django there into a 400.
 
     django-ninja and allauth read any body as JSON whatever its declared type, so a
-    ``text/plain`` body would be accepted; the declared type is checked here first.
+    ``text/plain`` body would be accepted; the declared type is checked here first. The one
+    exception is the sync push: WatermelonDB's example app posts ``JSON.stringify(changes)``
+    with fetch's default ``text/plain`` type, and its body is still parsed strictly as JSON
+    (docs/sync.md, "Accepted shapes").
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -131,6 +138,7 @@ class JsonErrorMiddleware:
             and request.method in {"POST", "PUT", "PATCH"}
             and request.content_type not in BODY_TYPES
             and _declared_length(request) > 0
+            and not (request.path in TEXT_JSON_PATHS and request.content_type == "text/plain")
         ):
             return json_error(
                 request,

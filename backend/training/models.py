@@ -342,7 +342,10 @@ class IssuerKey(models.Model):
     encrypted (PKCS#8, with a secret from the settings) and is never shown by the API or admin."""
 
     organisation = models.ForeignKey(
-        "programmes.Organisation", on_delete=models.PROTECT, related_name="credential_keys"
+        "programmes.Organisation",
+        on_delete=models.PROTECT,
+        related_name="credential_keys",
+        verbose_name=_("organisation"),
     )
     kid = models.CharField(_("key id"), max_length=64, unique=True)
     public_jwk = models.JSONField(_("public key (JWK)"))
@@ -370,7 +373,10 @@ class StatusList(models.Model):
     """A published Bitstring Status List: one bit per credential, set when it is revoked."""
 
     organisation = models.ForeignKey(
-        "programmes.Organisation", on_delete=models.PROTECT, related_name="credential_status_lists"
+        "programmes.Organisation",
+        on_delete=models.PROTECT,
+        related_name="credential_status_lists",
+        verbose_name=_("organisation"),
     )
     size = models.PositiveIntegerField(default=STATUS_LIST_BITS)
     bits = models.BinaryField(editable=False)

@@ -25,7 +25,6 @@ def _updated(table: str, raw: dict[str, object]) -> dict[str, object]:
     [
         ("15000.00", "COP", Decimal("15000")),
         ("15000", "COP", Decimal("15000")),
-        ("1.5E+4", "COP", Decimal("15000")),
         ("12.5", "PEN", Decimal("12.50")),
         ("12.500", "PEN", Decimal("12.50")),
     ],
