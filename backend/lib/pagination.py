@@ -65,14 +65,7 @@ class BoundedCursorPagination(CursorPagination):
     ) -> Any:
         try:
             return super().paginate_queryset(queryset, pagination, request, **params)
-        except (
-            NinjaValidationError,
-            PydanticValidationError,
-            DjangoValidationError,
-            ValueError,
-            TypeError,
-            OverflowError,
-        ) as exc:
+        except BAD_CURSOR as exc:
             raise DomainError(
                 _("This page link is not valid. Start again from the first page."),
                 code="invalid_cursor",

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from backend.accounts.schemas import StrictIn
-from backend.lib.validation import Date, Id
+from backend.lib.validation import EARLIEST_DATE, LATEST_DATE, Date, Id
 
 Dimension = Literal["sex", "age_band", "population_group", "country", "region", "disability"]
 
@@ -45,10 +45,6 @@ class SnapshotOut(Schema):
     data: dict[str, Any] | None
 
 
-# Reports cover at most three years, from 2000 on: earlier has no programme data.
-IATI_EARLIEST, IATI_LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
-
-
 class IatiQuery(Schema):
-    period_start: dt.date = Field(..., ge=IATI_EARLIEST, le=IATI_LATEST)
-    period_end: dt.date = Field(..., ge=IATI_EARLIEST, le=IATI_LATEST)
+    period_start: dt.date = Field(..., ge=EARLIEST_DATE, le=LATEST_DATE)
+    period_end: dt.date = Field(..., ge=EARLIEST_DATE, le=LATEST_DATE)

@@ -128,11 +128,7 @@ def get_participant(request: HttpRequest, programme_id: Id, user_id: Id) -> Memb
 def invite_participant(
     request: HttpRequest, programme_id: Id, payload: InviteIn
 ) -> Status[dict[str, Any]]:
-    programme = _managed(request, programme_id)
-    phone = services.invite_participant(
-        programme=programme, phone=payload.phone, actor=request_user(request)
-    )
-    return Status(202, {"phone": phone, "status": "invited"})
+    return _invited(request, programme_id, payload, services.invite_participant)
 
 
 @router.post(
@@ -146,10 +142,15 @@ def invite_participant(
 def invite_trainer(
     request: HttpRequest, programme_id: Id, payload: InviteIn
 ) -> Status[dict[str, Any]]:
+    return _invited(request, programme_id, payload, services.invite_trainer)
+
+
+def _invited(
+    request: HttpRequest, programme_id: int, payload: InviteIn, invite: Any
+) -> Status[dict[str, Any]]:
+    """The same answer for every valid number: the invitation tells nobody who is registered."""
     programme = _managed(request, programme_id)
-    phone = services.invite_trainer(
-        programme=programme, phone=payload.phone, actor=request_user(request)
-    )
+    phone = invite(programme=programme, phone=payload.phone, actor=request_user(request))
     return Status(202, {"phone": phone, "status": "invited"})
 
 
