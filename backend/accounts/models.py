@@ -1,5 +1,7 @@
 from typing import Any, ClassVar
 
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -344,3 +346,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action}"
+
+
+class SecondFactor(Authenticator):
+    """allauth's second factors (TOTP, recovery codes), named in the staff's language."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("second factor")
+        verbose_name_plural = _("second factors")
+
+
+class SignInSession(UserSession):
+    """allauth's record of where an account is signed in, named in the staff's language."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("sign-in session")
+        verbose_name_plural = _("sign-in sessions")
