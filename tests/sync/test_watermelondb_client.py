@@ -85,7 +85,7 @@ class Database:
         """Rows of a query written with %s placeholders, on either database."""
         if self.postgres:
             with psycopg.connect(self.url) as pg:
-                return pg.execute(query.encode(), params).fetchall()  # type: ignore[arg-type]
+                return pg.execute(query, params).fetchall()
         with sqlite3.connect(self.path) as lite:
             return lite.execute(query.replace("%s", "?"), params).fetchall()
 
@@ -95,9 +95,9 @@ class Database:
                 db.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-def _start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [*command], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
 
 
@@ -121,20 +121,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     env = database.env()
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        subprocess.run(
-            [PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
+        # The servers start once the schema is migrated, while the seed goes on.
+        seed = subprocess.Popen(
+            [PYTHON, str(CLIENT / "seed.py")], cwd=ROOT, env=env, stdout=subprocess.PIPE
         )
-        seeded = subprocess.run(
-            [PYTHON, str(CLIENT / "seed.py")], cwd=ROOT, env=env, check=True, capture_output=True
-        )
-        facts = json.loads(seeded.stdout.decode().strip().splitlines()[-1])
+        procs.append(seed)
+        assert seed.stdout is not None
+        assert seed.stdout.readline().strip() == b"migrated", "migrate failed"
         port, v2_port = _free_ports(2)
         manage = [PYTHON, "manage.py"]
-        procs.append(_start([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], port, env))
+        main = _start([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], env)
         v2 = [PYTHON, str(CLIENT / "serve_v2.py"), f"127.0.0.1:{v2_port}", str(tmp / "v2")]
-        procs.append(_start(v2, v2_port, env))
-        _wait(procs[0], port)
-        _wait(procs[1], v2_port)
+        v2_server = _start(v2, env)
+        procs += [main, v2_server]
+        seeded, _ = seed.communicate(timeout=120)
+        assert seed.returncode == 0, "seed failed"
+        facts = json.loads(seeded.decode().strip().splitlines()[-1])
+        _wait(main, port)
+        _wait(v2_server, v2_port)
         yield {
             **facts,
             "baseUrl": f"http://127.0.0.1:{port}",
@@ -156,9 +160,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 def run(server: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Runs every scenario once; the tests below read what the devices reported."""
     config = tmp_path_factory.mktemp("config") / "config.json"
-    config.write_text(
-        json.dumps({k: v for k, v in server.items() if k not in ("database", "env")})
-    )
+    config.write_text(json.dumps({k: v for k, v in server.items() if k not in ("database", "env")}))
     started = time.monotonic()
     node = subprocess.run(
         [shutil.which("node") or "node", "conformance.js", str(config)],
@@ -245,10 +247,14 @@ def _day_rollup(db: Any, venture_sync_id: str, day: str) -> tuple[Decimal, Decim
         venture_sync_id,
         day,
     )
-    return (_money(rows[0][0]), _money(rows[0][1]), rows[0][2]) if rows else (Decimal(0),) * 2 + (0,)
+    return (
+        (_money(rows[0][0]), _money(rows[0][1]), rows[0][2]) if rows else (Decimal(0),) * 2 + (0,)
+    )
 
 
-def test_a_void_on_one_device_reaches_the_second(run: dict[str, Any], server: dict[str, Any]) -> None:
+def test_a_void_on_one_device_reaches_the_second(
+    run: dict[str, Any], server: dict[str, Any]
+) -> None:
     void = run["by_name"]["void reaches a second device"]
     assert void["tabletHadIt"] is True
     assert (void["tabletHasIt"], void["phoneHasIt"]) == (False, False)
@@ -266,7 +272,8 @@ def test_a_lost_push_answer_is_retried_and_nothing_is_doubled(
     lost = run["by_name"]["lost push answer"]
     assert lost["lost"]["message"].startswith("the answer (HTTP 200) was lost")
     assert lost["statusAfterLoss"] == "created"  # the app still thinks it has to push them
-    assert lost["retry"] is None and not lost["retryPush"].get("rejected")
+    assert lost["retry"] is None
+    assert not lost["retryPush"].get("rejected")
     assert lost["totals"] == {"sales": "7.00", "expenses": "2.00", "entries": 2}
     assert lost["tabletEntries"] == 2
     assert lost["differences"] == []

@@ -1,6 +1,7 @@
-"""Seeds a fresh database for the WatermelonDB client run and prints its facts as JSON.
+"""Migrates and seeds a fresh database for the WatermelonDB client run; prints "migrated" once
+the schema is in place (the servers may start), then the seeded facts as one line of JSON.
 
-Run with the server's settings (IMPULSA_SQLITE_PATH or DATABASE_URL), after `migrate`.
+Run with the server's settings (IMPULSA_SQLITE_PATH or DATABASE_URL).
 """
 
 import datetime as dt
@@ -16,6 +17,7 @@ import django
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from backend.accounts.models import ConsentNotice, ParticipantProfile, User  # noqa: E402
@@ -90,6 +92,8 @@ def trainer_with_a_cohort(programme: Programme, *people: User) -> dict[str, obje
 
 
 def main() -> None:
+    call_command("migrate", interactive=False, verbosity=0)
+    print("migrated", flush=True)
     notice = ConsentNotice.objects.create(
         version="client-1",
         text_es="Aviso",
