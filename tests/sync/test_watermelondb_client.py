@@ -273,6 +273,10 @@ def test_a_lost_push_answer_is_retried_and_nothing_is_doubled(
     assert lost["lost"]["message"].startswith("the answer (HTTP 200) was lost")
     assert lost["statusAfterLoss"] == "created"  # the app still thinks it has to push them
     assert lost["retry"] is None
+    # The retry sends the same records again: the entries, the deposit and the rename.
+    assert set(lost["entryIds"]) <= set(lost["resent"]["ledger_entries"])
+    assert lost["resent"]["savings_deposits"] == [lost["depositId"]]
+    assert server["ventureId"] in lost["resent"]["ventures"]
     assert not lost["retryPush"].get("rejected")
     assert lost["totals"] == {"sales": "7.00", "expenses": "2.00", "entries": 2}
     assert lost["tabletEntries"] == 2

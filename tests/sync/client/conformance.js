@@ -73,7 +73,7 @@ function device(name, token, { app = V1, baseUrl = config.baseUrl, adapter = nul
     })
   const database = new Database({ adapter: storage, modelClasses: app.modelClasses })
   const headers = { 'X-Session-Token': token }
-  const me = { name, token, app, baseUrl, database, pushes: [], pulls: [] }
+  const me = { name, token, app, baseUrl, database, pushes: [], pulls: [], sent: [] }
 
   // `loseAnswer`: the server gets the push and answers, but the answer never reaches the app.
   me.sync = ({ loseAnswer = false, ...options } = {}) =>
@@ -92,6 +92,11 @@ function device(name, token, { app = V1, baseUrl = config.baseUrl, adapter = nul
         return { changes, timestamp }
       },
       pushChanges: async ({ changes, lastPulledAt }) => {
+        me.sent.push(
+          Object.fromEntries(
+            Object.entries(changes).map(([t, c]) => [t, [...c.created, ...c.updated].map((r) => r.id)]),
+          ),
+        )
         const response = await fetch(
           `${baseUrl}/api/v1/sync/push?last_pulled_at=${lastPulledAt}`,
           { method: 'POST', headers, body: JSON.stringify(changes) },
@@ -331,12 +336,14 @@ async function main() {
   const lost = await phone.trySync({ loseAnswer: true })
   const statusAfterLoss = await phone.status('ledger_entries', lostIds[0])
   const retry = await phone.trySync()
+  const resent = phone.sent[phone.sent.length - 1]
   await tablet.sync()
   step('lost push answer', {
     lost,
     statusAfterLoss,
     retry,
     retryPush: phone.lastPush(),
+    resent,
     entryIds: lostIds,
     depositId: lostDeposit,
     totals: await dayTotals('2025-06-06'),
