@@ -92,11 +92,8 @@ function device(name, token, { app = V1, baseUrl = config.baseUrl, adapter = nul
         return { changes, timestamp }
       },
       pushChanges: async ({ changes, lastPulledAt }) => {
-        me.sent.push(
-          Object.fromEntries(
-            Object.entries(changes).map(([t, c]) => [t, [...c.created, ...c.updated].map((r) => r.id)]),
-          ),
-        )
+        const ids = (c) => [...c.created, ...c.updated].map((r) => r.id)
+        me.sent.push(Object.fromEntries(Object.entries(changes).map(([t, c]) => [t, ids(c)])))
         const response = await fetch(
           `${baseUrl}/api/v1/sync/push?last_pulled_at=${lastPulledAt}`,
           { method: 'POST', headers, body: JSON.stringify(changes) },
@@ -302,7 +299,8 @@ async function main() {
     const summary = await phone.rest(
       `ventures/${config.ventureRestId}/summary?period=day&start=${day}&end=${day}`,
     )
-    return { sales: summary.totals.sales, expenses: summary.totals.expenses, entries: summary.totals.entries }
+    const { sales, expenses, entries } = summary.totals
+    return { sales, expenses, entries }
   }
 
   // 5. A void made on the phone reaches the tablet.
@@ -347,7 +345,8 @@ async function main() {
     entryIds: lostIds,
     depositId: lostDeposit,
     totals: await dayTotals('2025-06-06'),
-    tabletEntries: (await tablet.all('ledger_entries')).filter((e) => lostIds.includes(e.id)).length,
+    tabletEntries: (await tablet.all('ledger_entries')).filter((e) => lostIds.includes(e.id))
+      .length,
     differences: [...(await compare(phone)), ...(await compare(tablet))],
   })
 
@@ -393,7 +392,10 @@ async function main() {
   }
   await phone.edit('savings_goals', config.goalId, { name: 'Nevera y cocina' })
   await phone.sync()
-  const meanwhile = { push: phone.lastPush(), goalStatus: await phone.status('savings_goals', config.goalId) }
+  const meanwhile = {
+    push: phone.lastPush(),
+    goalStatus: await phone.status('savings_goals', config.goalId),
+  }
   await phone.edit('ledger_entries', bad, { amount: '5.55' })
   await phone.sync()
   const fixedPush = phone.lastPush()
@@ -483,8 +485,10 @@ async function main() {
   const madePush = caro.lastPush()
   await caro.sync() // the server's values come back
   const local = async (dev) => {
-    const entries = Object.fromEntries((await dev.all('ledger_entries')).map((e) => [e.id, e.amount]))
-    const goalsById = Object.fromEntries((await dev.all('savings_goals')).map((g) => [g.id, g.target_amount]))
+    const byId = async (table, column) =>
+      Object.fromEntries((await dev.all(table)).map((r) => [r.id, r[column]]))
+    const entries = await byId('ledger_entries', 'amount')
+    const goalsById = await byId('savings_goals', 'target_amount')
     const out = {}
     for (const item of Object.values(money)) {
       out[item.currency] = {
@@ -530,7 +534,11 @@ async function main() {
     schema: V2.schema,
     migrations: V2.migrations,
   })
-  const doraV2 = device('dora', config.tokens.dora, { app: V2, baseUrl: config.v2Url, adapter: updated })
+  const doraV2 = device('dora', config.tokens.dora, {
+    app: V2,
+    baseUrl: config.v2Url,
+    adapter: updated,
+  })
   const keptVenture = (await doraV2.find('ventures', doraVenture))._raw
   await doraV2.sync()
   const migrationPull = doraV2.pulls[doraV2.pulls.length - 1]
@@ -538,7 +546,9 @@ async function main() {
   step('migration v1 to v2', {
     v1Differences,
     keptName: keptVenture.name,
-    schemaVersion: await doraV2.database.adapter.getLocal('__watermelon_last_pulled_schema_version'),
+    schemaVersion: await doraV2.database.adapter.getLocal(
+      '__watermelon_last_pulled_schema_version',
+    ),
     migrationPull,
     countryName: migrated.country_name,
     profiles: (await doraV2.all('venture_profiles')).map((p) => [p.id, p.venture_id, p.headline]),
