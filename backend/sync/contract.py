@@ -5,7 +5,8 @@ from typing import Any
 
 from backend.lib.geography import CURRENCIES
 
-from .engine import CURRENT_SCHEMA_VERSION, MAX_PUSH_RECORDS, MIN_SCHEMA_VERSION
+from . import engine
+from .engine import MAX_PUSH_RECORDS, MIN_SCHEMA_VERSION
 from .registry import tables
 
 
@@ -15,7 +16,7 @@ def app_schema_js() -> str:
         "import { appSchema, tableSchema } from '@nozbe/watermelondb'",
         "",
         "export default appSchema({",
-        f"  version: {CURRENT_SCHEMA_VERSION},",
+        f"  version: {engine.CURRENT_SCHEMA_VERSION},",
         "  tables: [",
     ]
     for name, table in tables().items():
@@ -42,7 +43,7 @@ def _column_js(c: Any) -> str:
 def schema_migrations_js(version: int | None = None, declared: dict[str, Any] | None = None) -> str:
     """WatermelonDB `schemaMigrations` from the declarations: for each schema version after
     the first, the tables (`createTable`) and columns (`addColumns`) declared as added in it."""
-    version = CURRENT_SCHEMA_VERSION if version is None else version
+    version = engine.CURRENT_SCHEMA_VERSION if version is None else version
     declared = tables() if declared is None else declared
     lines = [
         "// Generated from the server's sync table declarations by `make openapi`. Do not edit.",
@@ -93,7 +94,7 @@ def tables_markdown() -> str:
         "",
         "Generated from the server's table declarations by `make openapi`; CI fails when it",
         "differs from the code. Schema version "
-        f"{CURRENT_SCHEMA_VERSION} (oldest accepted: {MIN_SCHEMA_VERSION}); at most "
+        f"{engine.CURRENT_SCHEMA_VERSION} (oldest accepted: {MIN_SCHEMA_VERSION}); at most "
         f"{MAX_PUSH_RECORDS} records per push.",
         "",
         "## Money",

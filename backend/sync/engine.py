@@ -148,16 +148,22 @@ def pull(
                 )
             )
         out: dict[str, Any] = {}
+        # An app older than the server gets only the tables and columns its schema has
+        # (WatermelonDB warns of a table it lacks); its migration sync sends the rest later.
+        version = CURRENT_SCHEMA_VERSION if schema_version is None else schema_version
         for name, table in tables().items():
+            if table.since > version:
+                continue
             if plan is not None and name in plan.tables:  # new to the app: all of it
                 out[name] = _pull_table(table, user, None, timestamp, origin)
             else:
                 out[name] = _pull_table(table, user, last_pulled_at, timestamp, origin)
                 if plan is not None and name in plan.columns:
                     _add_unchanged(out[name], table, user, last_pulled_at, timestamp)
+            _drop_newer_columns(out[name], table, version)
     # The snapshot is read-only; what was sent is audited once it has ended.
-    for name, table in tables().items():
-        table.audit_pull(user, out[name]["created"] + out[name]["updated"])
+    for name, sent in out.items():
+        tables()[name].audit_pull(user, sent["created"] + sent["updated"])
     return {"changes": out, "timestamp": timestamp}
 
 
@@ -189,6 +195,13 @@ def _pull_table(
         "updated": [r for r in changed if r["id"] not in fresh],
         "deleted": sorted(set(first_tomb) - back),
     }
+
+
+def _drop_newer_columns(sent: dict[str, Any], table: SyncTable, version: int) -> None:
+    newer = [c.name for c in table.columns if c.since > version]
+    for record in sent["created"] + sent["updated"] if newer else []:
+        for column in newer:
+            record.pop(column, None)
 
 
 def _add_unchanged(

@@ -138,12 +138,12 @@ class TotalsOut(Schema):
     expenses: str
     margin: str
     entries: int
-    digital_sales: Decimal
+    digital_sales: str
 
 
 class MethodOut(Schema):
     method: str
-    sales: Decimal
+    sales: str
 
 
 class PreviousOut(Schema):
@@ -151,7 +151,7 @@ class PreviousOut(Schema):
     end: dt.date
     sales: str
     expenses: str
-    margin: Decimal
+    margin: str
 
 
 class TrendOut(Schema):

@@ -1,6 +1,6 @@
-"""Migration syncs (WatermelonDB "Backend": `migration`), proved with a schema v2 declared here.
-
-Version 2 of the app adds a table (`venture_profiles`) and a column (`ventures.country_name`).
+"""Migration syncs (WatermelonDB "Backend": `migration`), proved with a schema v2 declared in
+tests/sync/schema_v2.py: a new table (`venture_profiles`) and a new column
+(`ventures.country_name`).
 """
 
 import json
@@ -8,51 +8,20 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db.models import QuerySet
 
-from backend.accounts.models import User
-from backend.programmes import access
 from backend.sync import contract, engine, registry
-from backend.sync.registry import Column, SyncTable
 from backend.ventures.models import Venture
-from backend.ventures.sync import Ventures
 from tests.conftest import World
 
+from . import schema_v2 as schema_v2_module
 from .conftest import Device, ids
 
 
-class VentureProfiles(SyncTable):
-    name = "venture_profiles"
-    since = 2
-    columns = (
-        Column("venture_id", "string", references="ventures", since=2),
-        Column("headline", "string", since=2),
-    )
-
-    def rows(self, user: User) -> QuerySet[Any]:
-        return access.own_ventures(user)
-
-    def serialize(self, obj: Venture) -> dict[str, Any]:
-        return {"id": f"p-{obj.sync_id}", "venture_id": obj.sync_id, "headline": obj.name}
-
-
-class VenturesV2(Ventures):
-    columns = (*Ventures.columns, Column("country_name", "string", since=2))
-
-    def serialize(self, obj: Venture) -> dict[str, Any]:
-        return {**super().serialize(obj), "country_name": {"PE": "Perú"}.get(obj.country, "")}
-
-
 @pytest.fixture
-def schema_v2(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    saved = dict(registry._TABLES)
-    registry._TABLES["ventures"] = VenturesV2()
-    registry._TABLES["venture_profiles"] = VentureProfiles()
-    monkeypatch.setattr(engine, "CURRENT_SCHEMA_VERSION", 2)
+def schema_v2() -> Iterator[None]:
+    saved = schema_v2_module.install()
     yield
-    registry._TABLES.clear()
-    registry._TABLES.update(saved)
-    registry.push_order()
+    schema_v2_module.restore(saved)
 
 
 def _pull(device: Device, schema_version: int, migration: Any) -> Any:
@@ -103,6 +72,25 @@ def test_migration_sync_from_v1_to_v2_sends_the_new_table_and_column(
     assert ids(by_version, "ventures", "updated") == [venture_a.sync_id]
 
     assert _pull(device, 3, None).json()["error"]["code"] == "schema_unsupported"
+
+
+def test_an_app_older_than_the_server_gets_only_its_own_tables_and_columns(
+    world: World, venture_a: Venture, schema_v2: None
+) -> None:
+    # Version 1 apps keep syncing once the server knows version 2: WatermelonDB would warn of
+    # a table it does not have, and the new column belongs to the migration sync.
+    device = Device(world.participant_a)
+    for changes in (device.pull(schema_version=1), device.pull(schema_version=1)):
+        assert "venture_profiles" not in changes
+    venture_a.name = "Arepas 2"
+    venture_a.save()
+    Venture.objects.filter(pk=venture_a.pk).update(changed_seq=engine.changes.next_seq())
+    [venture] = device.pull(schema_version=1)["ventures"]["updated"]
+    assert venture["name"] == "Arepas 2"
+    assert "country_name" not in venture
+    v2 = Device(world.participant_a).pull(schema_version=2)
+    assert ids(v2, "venture_profiles", "created") == [f"p-{venture_a.sync_id}"]
+    assert v2["ventures"]["created"][0]["country_name"] == "Perú"
 
 
 @pytest.mark.parametrize(

@@ -95,3 +95,35 @@ def test_who_may_read_a_summary(world: World, books: Venture) -> None:
     assert ApiClient(world.manager).get(url).status_code == 200
     for user in (world.participant_b, world.trainer, world.donor, world.other_manager):
         assert ApiClient(user).get(url).status_code == 404
+
+
+def test_every_money_field_of_a_cop_summary_is_in_whole_pesos(
+    world: World, venture_other: Venture
+) -> None:
+    # May: 100 sold by mobile wallet, 130 spent (a loss). June: one 50 peso cash sale.
+    assert venture_other.currency == "COP"
+    record(
+        venture_other, "c1", "100", payment_method="mobile_wallet", wallet="nequi",
+        occurred_on=dt.date(2025, 5, 10),
+    )  # fmt: skip
+    record(venture_other, "c2", "130", kind="expense", occurred_on=dt.date(2025, 5, 12))
+    record(venture_other, "c3", "50", occurred_on=dt.date(2025, 6, 3))
+    body = (
+        ApiClient(world.participant_other)
+        .get(f"ventures/{venture_other.pk}/summary", start="2025-05-01", end="2025-06-30")
+        .json()
+    )
+    assert body["totals"] == {
+        "sales": "150", "expenses": "130", "margin": "20", "entries": 3, "digital_sales": "100",
+    }  # fmt: skip
+    assert body["by_method"] == [
+        {"method": "cash", "sales": "50"},
+        {"method": "mobile_wallet", "sales": "100"},
+    ]
+    assert body["previous"]["margin"] == "0"
+    may = (
+        ApiClient(world.participant_other)
+        .get(f"ventures/{venture_other.pk}/summary", start="2025-06-01", end="2025-06-30")
+        .json()["previous"]
+    )
+    assert (may["sales"], may["expenses"], may["margin"]) == ("100", "130", "-30")
