@@ -94,6 +94,12 @@ class Server:
         except OSError:
             return ""
 
+    @property
+    def pid(self) -> int:
+        if self.process is None:
+            raise BenchError("the server is not running")
+        return self.process.pid
+
     def worker_pids(self) -> list[int]:
         if self.process is None:
             return []

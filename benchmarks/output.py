@@ -28,6 +28,16 @@ def _unsent(load: dict[str, Any]) -> str:
     return out + f"; generator used {load.get('generator_cpu_share', 0):.0%} of a core"
 
 
+def _runs(load: dict[str, Any]) -> str:
+    """Both runs of a load, and the server's CPU time per request in each."""
+    runs = load.get("runs") or []
+    if not runs:
+        return ""
+    p95 = " / ".join(f"{r['p95_ms']:.0f}" for r in runs)
+    cpu = " / ".join(f"{r.get('server_cpu_ms_per_request', 0):.1f}" for r in runs)
+    return f"; p95 of each run {p95} ms; server CPU {cpu} ms per request"
+
+
 def _verdict(met: bool, miss: str) -> str:
     return "met" if met else f"**missed**: {miss}"
 
@@ -71,7 +81,7 @@ def rows(results: dict[str, Any], profile: Profile) -> list[list[str]]:
                     f"p95 {c['p95_ms']:.0f} ms",
                     f"p50 {c['p50_ms']:.0f} / p99 {c['p99_ms']:.0f} / max {c['max_ms']:.0f} ms; "
                     f"{c['completed']}/{c['planned']} done, {c['achieved_rps']:.0f} req/s"
-                    f"{_unsent(c)}",
+                    f"{_unsent(c)}{_runs(c)}",
                     f"errors: {c['errors']}",
                     "p95 < 100 ms, 0 errors",
                     _verdict(
@@ -90,7 +100,7 @@ def rows(results: dict[str, Any], profile: Profile) -> list[list[str]]:
                     f"p95 {p['p95_ms']:.0f} ms",
                     f"p50 {p['p50_ms']:.0f} / p99 {p['p99_ms']:.0f} / max {p['max_ms']:.0f} ms; "
                     f"{p['completed']}/{p['planned']} done, {p['achieved_rps']:.0f} req/s"
-                    f"{_unsent(p)}",
+                    f"{_unsent(p)}{_runs(p)}",
                     f"gzip {p['gzip_bytes'] / 1000:.0f} kB (JSON {p['json_bytes'] / 1000:.0f} kB); "
                     f"errors: {p['errors']}",
                     "p95 < 200 ms",
@@ -114,6 +124,24 @@ def rows(results: dict[str, Any], profile: Profile) -> list[list[str]]:
                     _verdict(worst < 200, f"{worst / 200:.2f}x"),
                 ]
             )
+        counted = r.get("instructions") or {}
+        for key, what in (
+            ("push", f"one {PUSH_BATCH}-entry sync push"),
+            ("report", "one full report"),
+        ):
+            if key in counted:
+                n = counted[key]["per_operation"]
+                out.append(
+                    [
+                        f"CPU instructions: {what}",
+                        db,
+                        f"{n / 1e9:.2f} billion",
+                        f"counted with {counted[key]['tool']}",
+                        "a count the machine's load does not move; compare it across changes",
+                        "-",
+                        "recorded",
+                    ]
+                )
         rep = r.get("report")
         if rep:
             med = statistics.median(rep["full_seconds"])

@@ -237,7 +237,7 @@ def report(args: dict[str, Any]) -> dict[str, Any]:
         data = build(params, suppress=False, k=k)
         size = len(json.dumps(data))
         full.append(time.perf_counter() - began)
-    for _ in range(args["repeats"]):
+    for _ in range(args["repeats"] if args.get("part", True) else 0):
         began = time.perf_counter()
         build(params, suppress=False, k=k, codes=("M2", "M4"))
         part.append(time.perf_counter() - began)

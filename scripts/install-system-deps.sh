@@ -3,7 +3,7 @@
 # for the browser tests, gettext for translations, Node.js for the stock WatermelonDB client of
 # the sync tests. Installs only what is missing.
 set -euo pipefail
-PACKAGES=(chromium wrk fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 gettext sqlite3 curl poppler-utils)
+PACKAGES=(chromium wrk valgrind fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 gettext sqlite3 curl poppler-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
