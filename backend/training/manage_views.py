@@ -426,6 +426,9 @@ def revoke(request: HttpRequest, certificate_id: int) -> HttpResponse:
         or not access.may_manage_cohort(user, certificate.enrollment.cohort)
     ):
         raise Http404
+    if request.method == "GET":
+        audit(user, "training.certificate.view", subject=certificate.enrollment.participant,
+              obj=certificate)  # fmt: skip
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
