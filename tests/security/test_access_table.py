@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from django.test import Client
 
 from backend.accounts import services as account_services
