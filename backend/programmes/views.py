@@ -146,9 +146,12 @@ class ExportForm(forms.Form):
         self.fields["columns"].error_messages["required"] = _("Choose at least one column.")
 
 
-def _safe(value: Any) -> Any:
-    """A cell a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+def _safe(value: Any, *, csv: bool) -> Any:
+    """A cell a spreadsheet will not run as a formula. In a CSV file any of these first
+    characters starts one; in an XLSX file text is stored as text, and only a leading "="
+    would be written as a formula."""
+    starts = {"=", "+", "-", "@", "\t", "\r"} if csv else {"="}
+    if isinstance(value, str) and value[:1] in starts:
         return f"'{value}"
     return value
 
@@ -176,9 +179,13 @@ def participants_export(request: HttpRequest, programme_id: int) -> HttpResponse
         .order_by("created_at", "id")
     )
     header = [str(COLUMNS[key][0]) for key in chosen]
-    table = ([_safe(COLUMNS[key][1](m)) for key in chosen] for m in rows.iterator(chunk_size=500))
+    as_csv = form.cleaned_data["format"] == "csv"
+    table = (
+        [_safe(COLUMNS[key][1](m), csv=as_csv) for key in chosen]
+        for m in rows.iterator(chunk_size=500)
+    )
     name = f"participants-{programme.code}"
-    if form.cleaned_data["format"] == "csv":
+    if as_csv:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         response.write("\ufeff")  # Excel reads the accents right only with the byte-order mark

@@ -60,9 +60,8 @@ def test_a_manager_creates_a_cohort_and_a_bad_date_is_refused_next_to_its_field(
     assert not Cohort.objects.exists()
     resp = client.post(url, {**data, "start_date": "2026-03-02"})
     cohort = Cohort.objects.get()
-    assert (
-        resp.status_code == 302 and resp["Location"] == f"/training/cohorts/{cohort.pk}/sessions/"
-    )
+    assert resp.status_code == 302
+    assert resp["Location"] == f"/training/cohorts/{cohort.pk}/sessions/"
     assert (cohort.name, cohort.capacity, cohort.country) == ("Tacna 3", 15, "PE")
 
 
