@@ -25,7 +25,7 @@ from backend.lib.geography import region_name
 from backend.programmes import access
 from backend.programmes.models import Programme
 
-from .models import SECTOR_CHOICES, LedgerEntry, Venture, VentureMonth
+from .models import SECTOR_CHOICES, LedgerEntry, Venture, VentureDay, VentureMonth
 
 PAGE_SIZE = 25
 CHART_MONTHS = 12
@@ -62,13 +62,11 @@ def _programme(request: HttpRequest, programme_id: int) -> Programme:
 
 def with_activity(qs: QuerySet[Venture], *, month: dt.date) -> QuerySet[Venture]:
     """Each venture with its last business date and this month's entries, in the list's one
-    query (the ledger's venture-and-date index answers the first)."""
-    last = LedgerEntry.objects.filter(venture=OuterRef("pk"), voided_at__isnull=True).order_by(
-        "-occurred_on"
-    )
+    query. Both come from the rollups, so voided entries count in neither."""
+    last = VentureDay.objects.filter(venture=OuterRef("pk"), entries__gt=0).order_by("-day")
     this_month = VentureMonth.objects.filter(venture=OuterRef("pk"), month=month)
     return qs.annotate(
-        last_entry_on=Subquery(last.values("occurred_on")[:1], output_field=DateField()),
+        last_entry_on=Subquery(last.values("day")[:1], output_field=DateField()),
         entries_this_month=Coalesce(
             Subquery(this_month.values("entries")[:1], output_field=IntegerField()), Value(0)
         ),
