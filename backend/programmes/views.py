@@ -139,7 +139,9 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args: Any, contacts: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["columns"].choices = [
+        field = self.fields["columns"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
             (key, label) for key, (label, _get) in COLUMNS.items()
             if contacts or key not in CONTACT_COLUMNS
         ]  # fmt: skip

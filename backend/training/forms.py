@@ -4,6 +4,7 @@ rules of the domain, and their errors are put back next to the field they name."
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import IdDocument, User
@@ -30,6 +31,12 @@ class DateField(forms.CharField):
             raise forms.ValidationError(str(exc)) from exc
 
 
+def set_choices(form: forms.Form, name: str, choices: list[tuple[Any, Any]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 def put_domain_error(form: forms.Form, exc: DomainError) -> None:
     """Shows a service's refusal next to the field it names ("body.end_date" -> end_date)."""
     field = (exc.field or "").rsplit(".", 1)[-1]
@@ -47,11 +54,16 @@ class CohortForm(forms.Form):
 
     def __init__(self, *args: Any, trainers: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["trainers"].choices = [(t.pk, trainer_label(t)) for t in trainers]
+        set_choices(self, "trainers", [(t.pk, trainer_label(t)) for t in trainers])
+
+
+class CourseChoice(forms.ModelChoiceField[Course]):
+    def label_from_instance(self, obj: Course) -> str:
+        return f"{obj.code} · {obj.title_for(get_language() or 'es')}"
 
 
 class NewCohortForm(CohortForm):
-    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.order_by("code"))
+    course = CourseChoice(label=_("Course"), queryset=Course.objects.order_by("code"))
     is_virtual = forms.BooleanField(label=_("Virtual (online)"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
     city = forms.CharField(label=_("City"), max_length=120, required=False)
@@ -59,8 +71,7 @@ class NewCohortForm(CohortForm):
 
     def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "—"), *regions]
-        self.fields["course"].label_from_instance = lambda c: f"{c.code} · {c.title_es}"
+        set_choices(self, "region", [("", "—"), *regions])
 
 
 class SessionForm(forms.Form):
@@ -75,7 +86,7 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args: Any, modules: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["module"].choices = [("", "—"), *((m, m) for m in modules)]
+        set_choices(self, "module", [("", "—"), *((m, m) for m in modules)])
 
 
 class MoveForm(forms.Form):

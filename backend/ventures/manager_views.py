@@ -48,9 +48,11 @@ class VentureSearch(forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sector"].choices = [("", _("Any")), *SECTOR_CHOICES]
         regions = [(code, region_name(code)) for code in programme.regions or []]
-        self.fields["region"].choices = [("", _("Any")), *regions]
+        for name, choices in (("sector", SECTOR_CHOICES), ("region", regions)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", _("Any")), *choices]
 
 
 def _programme(request: HttpRequest, programme_id: int) -> Programme:
@@ -93,7 +95,7 @@ def venture_list(request: HttpRequest, programme_id: int) -> HttpResponse:
         if data["region"]:
             qs = qs.filter(region=data["region"])
         if data["activity"] == "month":
-            qs = qs.filter(entries_this_month__gt=0)
+            qs = qs.filter(Q(entries_this_month__gt=0))
         elif data["activity"] == "quiet":
             since = today - dt.timedelta(days=QUIET_DAYS)
             qs = qs.filter(Q(last_entry_on__lt=since) | Q(last_entry_on__isnull=True))

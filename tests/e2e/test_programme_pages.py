@@ -4,6 +4,7 @@ manager's ventures list and a venture's page, and the participant export."""
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -152,7 +153,7 @@ def test_a_manager_browses_ventures_and_exports_the_participants(
     fits(page)
     with page.expect_download() as download:
         page.click("#export button")
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert text.splitlines()[0] == "Nombre,Región"
     assert "Participant A,Piura" in text.splitlines()
     page.context.close()

@@ -300,3 +300,22 @@ def test_two_people_with_one_name_are_told_apart_on_every_sheet(
         assert "··000" in page, path
         assert "··001" in page, path
         assert twins[0].phone not in page  # this trainer has no second factor
+
+
+def test_the_sessions_page_costs_the_same_for_two_or_twelve_sessions(
+    world: World, cohort: Cohort
+) -> None:
+    client = client_for(world.trainer)
+    url = f"/training/cohorts/{cohort.pk}/sessions/"
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    add_sessions(cohort, 2)
+    small = cost()
+    for i in range(2, 12):
+        services.add_session(actor=world.trainer, cohort=cohort, date=START + dt.timedelta(days=i))
+    assert cost() == small
+    assert client.get(url).content.decode().count('<li id="s') == 12
