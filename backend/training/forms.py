@@ -63,7 +63,9 @@ class CourseChoice(forms.ModelChoiceField[Course]):
 
 
 class NewCohortForm(CohortForm):
-    course = CourseChoice(label=_("Course"), queryset=Course.objects.order_by("code"))
+    course = CourseChoice(
+        label=_("Course"), queryset=Course.objects.order_by("code"), empty_label="—"
+    )
     is_virtual = forms.BooleanField(label=_("Virtual (online)"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
     city = forms.CharField(label=_("City"), max_length=120, required=False)

@@ -458,7 +458,7 @@ def summary(request: HttpRequest, cohort_id: int) -> HttpResponse:
     """Who completed, who is on the way, who dropped out; the roster searchable by name or
     phone ending."""
     cohort = _visible_cohort(request, cohort_id)
-    q = request.GET.get("q", "").strip()[:80]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:80]
     everyone = selectors.roster(cohort)
     counts = {s: 0 for s in EnrollmentStatus.values}
     for status in everyone.values_list("status", flat=True):

@@ -316,6 +316,40 @@ def test_the_sessions_page_costs_the_same_for_two_or_twelve_sessions(
     add_sessions(cohort, 2)
     small = cost()
     for i in range(2, 12):
-        services.add_session(actor=world.trainer, cohort=cohort, date=START + dt.timedelta(days=i))
+        services.add_session(
+            actor=world.trainer, cohort=cohort, date=START + dt.timedelta(days=20 + i)
+        )
     assert cost() == small
     assert client.get(url).content.decode().count('<li id="s') == 12
+
+
+HUGE = str(10**25)
+
+
+def test_out_of_range_numbers_and_nul_characters_are_form_errors(
+    world: World, cohort: Cohort
+) -> None:
+    client = client_for(world.manager)
+    client.raise_request_exception = False
+    new = f"/training/programmes/{world.programme_a.pk}/cohorts/new/"
+    data = {
+        "course": HUGE, "name": "X", "trainers": [HUGE], "start_date": "2026-03-02",
+        "end_date": "2026-04-30", "capacity": HUGE,
+    }  # fmt: skip
+    resp = client.post(new, data)
+    assert resp.status_code == 400
+    for field in ("course", "trainers", "capacity"):
+        assert form_error(resp, field)
+    assert client.post(new, {**data, "name": "X\x00"}).status_code == 400
+    sessions = f"/training/cohorts/{cohort.pk}/sessions/"
+    assert client.post(sessions, {"date": "2026-01-05", "repeat": HUGE}).status_code == 400
+    enrol = f"/training/cohorts/{cohort.pk}/enrol/"
+    assert client.post(enrol, {"person": [HUGE]}).status_code == 400
+    assert client.get(enrol, {"q": "a\x00"}).status_code == 400
+    assert client.get(f"/training/cohorts/{cohort.pk}/summary/", {"q": "\x00"}).status_code == 400
+    assert client.get(f"/training/cohorts/{HUGE}/summary/").status_code == 404
+    ventures = f"/programmes/{world.programme_a.pk}/ventures/"
+    assert client.get(ventures, {"q": "\x00"}).status_code == 400
+    assert client.get(ventures, {"page": HUGE}).status_code == 200
+    export = f"/programmes/{world.programme_a.pk}/participants/export/"
+    assert client.get(export, {"columns": [HUGE], "format": "csv"}).status_code == 400
