@@ -52,6 +52,11 @@ urlpatterns = [
         name="participants",
     ),
     path(
+        "programmes/<id:programme_id>/participants/export/",
+        programme_views.participants_export,
+        name="participants_export",
+    ),
+    path(
         "programmes/<id:programme_id>/participants/<id:user_id>/",
         programme_views.participant_detail,
         name="participant_detail",

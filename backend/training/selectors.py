@@ -74,6 +74,27 @@ def progress(e: Enrollment) -> rules.Progress:
     )
 
 
+AGE_BANDS = ((18, 24), (25, 34), (35, 44), (45, 54), (55, 64))
+
+
+def person_hint(user: User, *, this_year: int) -> str:
+    """What tells two people with the same name apart on a sheet, without revealing them: the
+    last three digits of their phone ("··101"), else their age band ("25-34"), else nothing."""
+    digits = "".join(ch for ch in (user.phone or "") if ch.isdigit())
+    if len(digits) >= 6:
+        return f"··{digits[-3:]}"
+    profile = getattr(user, "profile", None)
+    born = profile.birth_year if profile else None
+    if born:
+        age = this_year - born
+        for low, high in AGE_BANDS:
+            if low <= age <= high:
+                return f"{low}-{high}"
+        if age >= 65:
+            return "65+"
+    return ""
+
+
 def roster(cohort: Cohort) -> QuerySet[Enrollment]:
     return with_progress(
         Enrollment.objects.filter(cohort=cohort).select_related(

@@ -73,20 +73,7 @@ def create_cohort(
             raise DomainError(
                 _("This region is not in the cohort's country."), field="body.region", status=422
             )
-    trainers = list(
-        User.objects.filter(
-            pk__in=set(trainer_ids),
-            memberships__programme=programme,
-            memberships__role=Role.TRAINER,
-            is_active=True,
-        )
-    )
-    if not trainer_ids or len(trainers) != len(set(trainer_ids)):
-        raise DomainError(
-            _("Choose one or more people who are trainers in this programme."),
-            field="body.trainer_ids",
-            status=422,
-        )
+    trainers = _check_trainers(programme, trainer_ids)
     cohort = Cohort.objects.create(
         course=course,
         programme=programme,
@@ -129,6 +116,114 @@ def add_session(*, actor: User, cohort: Cohort, date: dt.date, module: str = "")
     # One more session changes everyone's attendance share.
     evaluate_cohort(cohort=cohort, enrollments=list(cohort.enrollments.select_for_update()))
     return session
+
+
+def _check_trainers(programme: Programme, trainer_ids: list[int]) -> list[User]:
+    trainers = list(
+        User.objects.filter(
+            pk__in=set(trainer_ids),
+            memberships__programme=programme,
+            memberships__role=Role.TRAINER,
+            is_active=True,
+        ).distinct()
+    )
+    if not trainer_ids or len(trainers) != len(set(trainer_ids)):
+        raise DomainError(
+            _("Choose one or more people who are trainers in this programme."),
+            field="body.trainer_ids",
+            status=422,
+        )
+    return trainers
+
+
+@transaction.atomic
+def update_cohort(
+    *,
+    actor: User,
+    cohort: Cohort,
+    name: str,
+    trainer_ids: list[int],
+    start_date: dt.date,
+    end_date: dt.date,
+    capacity: int,
+) -> Cohort:
+    """Changes a cohort's name, trainers, dates and capacity. The course stays: attendance and
+    scores already recorded were measured against it."""
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    if end_date < start_date:
+        raise DomainError(
+            _("The end date must be on or after the start date."), field="body.end_date", status=422
+        )
+    taken = cohort.enrollments.exclude(status=EnrollmentStatus.DROPPED_OUT).count()
+    if capacity < max(taken, 1):
+        raise DomainError(
+            _("Capacity must be at least the %(n)s people enrolled.") % {"n": max(taken, 1)},
+            field="body.capacity",
+            status=422,
+        )
+    outside = cohort.sessions.exclude(date__range=(start_date, end_date)).order_by("date").first()
+    if outside is not None:
+        raise DomainError(
+            _("A session on %(date)s falls outside these dates: move or cancel it first.")
+            % {"date": outside.date.isoformat()},
+            field="body.start_date",
+            status=422,
+        )
+    trainers = _check_trainers(cohort.programme, trainer_ids)
+    cohort.name = name.strip()
+    cohort.start_date, cohort.end_date, cohort.capacity = start_date, end_date, capacity
+    cohort.changed_seq = next_seq()
+    cohort.save(update_fields=["name", "start_date", "end_date", "capacity", "changed_seq"])
+    cohort.trainers.set(trainers)
+    audit(actor, "training.cohort.update", obj=cohort)
+    return cohort
+
+
+@transaction.atomic
+def move_session(*, actor: User, session: CohortSession, date: dt.date) -> CohortSession:
+    """Moves a session to another day within the cohort's dates; its marks stay with it."""
+    session = CohortSession.objects.select_for_update().select_related("cohort").get(pk=session.pk)
+    cohort = session.cohort
+    if not cohort.start_date <= date <= cohort.end_date:
+        raise DomainError(
+            _("The session date must fall within the cohort's dates (%(start)s to %(end)s).")
+            % {"start": cohort.start_date.isoformat(), "end": cohort.end_date.isoformat()},
+            field="body.date",
+            status=422,
+        )
+    clash = CohortSession.objects.filter(cohort=cohort, date=date, module=session.module)
+    if clash.exclude(pk=session.pk).exists():
+        raise Conflict(
+            _("This cohort already has a session for that module on that date."),
+            code="session_exists",
+        )
+    if session.marks.exists() and date > cohort.programme.today():
+        raise DomainError(
+            _("Attendance was taken at this session, so it cannot move to a future date."),
+            field="body.date",
+            status=422,
+        )
+    session.date = date
+    session.changed_seq = next_seq()
+    session.save(update_fields=["date", "changed_seq"])
+    audit(actor, "training.session.move", obj=session)
+    return session
+
+
+@transaction.atomic
+def cancel_session(*, actor: User, session: CohortSession) -> None:
+    """Removes a session that did not take place; one with attendance marks stays."""
+    session = CohortSession.objects.select_for_update().select_related("cohort").get(pk=session.pk)
+    if session.marks.exists():
+        raise Conflict(
+            _("Attendance was taken at this session, so it cannot be cancelled."),
+            code="session_marked",
+        )
+    cohort = session.cohort
+    audit(actor, "training.session.cancel", obj=cohort, date=session.date.isoformat())
+    session.delete()
+    # One session fewer changes everyone's attendance share.
+    evaluate_cohort(cohort=cohort, enrollments=list(cohort.enrollments.select_for_update()))
 
 
 # --- enrollment ------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 from django.views.generic import RedirectView
 
-from . import credential_views, views
+from . import credential_views, manage_views, views
 
 urlpatterns: list[URLPattern] = [
     path("training/", views.cohorts, name="training_cohorts"),
@@ -58,4 +58,44 @@ urlpatterns += [
         name="credentials_issuer",
     ),
     path(".well-known/jwks.json", credential_views.jwks, name="credentials_jwks"),
+]
+
+# Running a cohort (manage_views.py): cohorts, sessions, enrolment, withdrawal, revocation and
+# the completion summary.
+urlpatterns += [
+    path(
+        "training/programmes/<id:programme_id>/cohorts/new/",
+        manage_views.cohort_new,
+        name="training_cohort_new",
+    ),
+    path(
+        "training/cohorts/<id:cohort_id>/edit/",
+        manage_views.cohort_edit,
+        name="training_cohort_edit",
+    ),
+    path(
+        "training/cohorts/<id:cohort_id>/sessions/", manage_views.sessions, name="training_sessions"
+    ),
+    path(
+        "training/sessions/<id:session_id>/move/",
+        manage_views.session_move,
+        name="training_session_move",
+    ),
+    path(
+        "training/sessions/<id:session_id>/cancel/",
+        manage_views.session_cancel,
+        name="training_session_cancel",
+    ),
+    path("training/cohorts/<id:cohort_id>/enrol/", manage_views.enrol, name="training_enrol"),
+    path(
+        "training/enrollments/<id:enrollment_id>/withdraw/",
+        manage_views.withdraw,
+        name="training_withdraw",
+    ),
+    path(
+        "training/certificates/<id:certificate_id>/revoke/",
+        manage_views.revoke,
+        name="training_revoke",
+    ),
+    path("training/cohorts/<id:cohort_id>/summary/", manage_views.summary, name="training_summary"),
 ]

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -21,7 +22,14 @@ from backend.lib.validation import parse_id
 from backend.programmes import access
 
 from . import selectors, services, tasks
-from .models import AttendanceStatus, Certificate, Cohort, Enrollment
+from .models import (
+    AttendanceStatus,
+    Certificate,
+    Cohort,
+    CohortSession,
+    Enrollment,
+    EnrollmentStatus,
+)
 
 VERIFY_LIMIT_PER_MINUTE = 30
 
@@ -35,20 +43,32 @@ def _cohort(request: HttpRequest, cohort_id: int) -> Cohort:
 
 def _rows(queryset: Any) -> list[dict[str, Any]]:
     # list() runs the one query here, so the template does no database work.
-    return [{"e": e, "p": selectors.progress(e)} for e in queryset]
+    year = timezone.localdate().year
+    return [
+        {
+            "e": e,
+            "p": selectors.progress(e),
+            "hint": selectors.person_hint(e.participant, this_year=year),
+        }
+        for e in queryset
+    ]
 
 
 @login_required
 def cohorts(request: HttpRequest) -> HttpResponse:
-    rows = list(selectors.cohort_list(access.cohorts_visible_to(request_user(request))))
-    return render(request, "training/cohorts.html", {"cohorts": rows})
+    user = request_user(request)
+    rows = list(selectors.cohort_list(access.cohorts_visible_to(user)))
+    managed = list(access.managed_programmes(user).order_by("name"))
+    return render(request, "training/cohorts.html", {"cohorts": rows, "managed": managed})
 
 
 @login_required
 def my_training(request: HttpRequest) -> HttpResponse:
     """A participant's own enrollments, progress and certificates."""
     enrollments = selectors.with_progress(
-        Enrollment.objects.filter(participant=request_user(request))
+        Enrollment.objects.filter(participant=request_user(request)).select_related(
+            "participant", "participant__profile"
+        )
     ).order_by("-cohort__start_date", "pk")
     rows = [
         {**row, "title": row["e"].cohort.course.title_for(request.LANGUAGE_CODE)}
@@ -78,6 +98,8 @@ def session_sheet(request: HttpRequest, session_id: int) -> HttpResponse:
     session = access.access_session(request_user(request), session_id)
     if session is None:
         raise Http404
+    if request.method == "POST" and "all_present" in request.POST:
+        return _all_present(request, session)
     if request.method == "POST":
         enrollment_id = parse_id(request.POST.get("enrollment", "")) or 0
         status = request.POST.get("status", "")
@@ -97,6 +119,36 @@ def session_sheet(request: HttpRequest, session_id: int) -> HttpResponse:
         "is_future": session.date > session.cohort.programme.today(),
     }
     return render(request, "training/session.html", context)
+
+
+def _all_present(request: HttpRequest, session: CohortSession) -> HttpResponse:
+    """Marks present everyone still unmarked at the session; the marks already taken (the
+    exceptions) stay as they are, and dropped-out people are left off."""
+    unmarked = (
+        Enrollment.objects.filter(cohort=session.cohort)
+        .exclude(status=EnrollmentStatus.DROPPED_OUT)
+        .exclude(marks__session=session)
+        .values_list("pk", flat=True)
+    )
+    try:
+        result = services.mark_attendance(
+            actor=request_user(request),
+            session=session,
+            marks=[(pk, AttendanceStatus.PRESENT) for pk in unmarked],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s person marked present. Tap anyone who was not.",
+                "%(n)s people marked present. Tap anyone who was not.",
+                result.changed,
+            )
+            % {"n": result.changed},
+        )
+    return redirect("training_session", session_id=session.pk)
 
 
 def _score(raw: str) -> int | None:

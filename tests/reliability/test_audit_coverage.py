@@ -144,6 +144,32 @@ PORTAL_PAGES: dict[str, Audited | str] = {
     "training/certificates/<id:certificate_id>/credential.jwt": Audited(
         "training.credential.download", "/training/certificates/{certificate_a}/credential.jwt"
     ),
+    "training/programmes/<id:programme_id>/cohorts/new/": "a form: courses and the "
+    "programme's trainers (staff)",
+    "training/cohorts/<id:cohort_id>/edit/": "the cohort and its trainers (staff)",
+    "training/cohorts/<id:cohort_id>/sessions/": "session dates and modules",
+    "training/sessions/<id:session_id>/move/": "one session's date and module",
+    "training/sessions/<id:session_id>/cancel/": "POST only: no page",
+    "training/cohorts/<id:cohort_id>/enrol/": Audited(
+        "training.enrol.search", "/training/cohorts/{cohort_a}/enrol/?q=Participant"
+    ),
+    "training/enrollments/<id:enrollment_id>/withdraw/": "POST only: withdrawing (audited)",
+    "training/certificates/<id:certificate_id>/revoke/": Audited(
+        "training.certificate.view", "/training/certificates/{certificate_a}/revoke/"
+    ),
+    "training/cohorts/<id:cohort_id>/summary/": Audited(
+        "training.roster", "/training/cohorts/{cohort_a}/summary/"
+    ),
+    "programmes/<id:programme_id>/ventures/": Audited(
+        "venture.list", "/programmes/{programme_a}/ventures/"
+    ),
+    "programmes/<id:programme_id>/ventures/<id:venture_id>/": Audited(
+        "venture.view", "/programmes/{programme_a}/ventures/{venture_a}/"
+    ),
+    "programmes/<id:programme_id>/participants/export/": Audited(
+        "participant.export",
+        "/programmes/{programme_a}/participants/export/?columns=name&format=xlsx",
+    ),
     "credentials/verify/": "public check of a pasted credential: only what it says itself",
     "credentials/status/<id:list_id>": "public revocation bits; no person is named",
     "credentials/issuers/<id:organisation_id>": "public issuer profile and key ids",
