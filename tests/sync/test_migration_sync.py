@@ -11,9 +11,9 @@ import pytest
 from django.db.models import QuerySet
 
 from backend.accounts.models import User
-from backend.programmes import access
 from backend.sync import contract, engine, registry
 from backend.sync.registry import Column, SyncTable
+from backend.ventures import access as venture_access
 from backend.ventures.models import Venture
 from backend.ventures.sync import Ventures
 from tests.conftest import World
@@ -30,7 +30,7 @@ class VentureProfiles(SyncTable):
     )
 
     def rows(self, user: User) -> QuerySet[Any]:
-        return access.own_ventures(user)
+        return venture_access.own_ventures(user)
 
     def serialize(self, obj: Venture) -> dict[str, Any]:
         return {"id": f"p-{obj.sync_id}", "venture_id": obj.sync_id, "headline": obj.name}
