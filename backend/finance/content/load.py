@@ -115,7 +115,7 @@ def install(
             lessons[lesson.slug].order = lesson.order + _SHIFT
 
         for order, content in enumerate(pack.lessons, start=1):
-            values = {
+            fields: dict[str, Any] = {
                 "order": order,
                 **_columns("title", content.title),
                 **_columns("body", content.body),
@@ -123,12 +123,12 @@ def install(
             lesson = lessons.get(content.slug)
             if lesson is None:
                 lesson = lesson_model._base_manager.create(
-                    module=module, slug=content.slug, **values
+                    module=module, slug=content.slug, **fields
                 )
                 report.add("lessons", "created")
                 changed = True
             else:
-                changed = _assign(lesson, values)
+                changed = _assign(lesson, fields)
             changed = (
                 _install_questions(lesson, content, question_model, choice_model, report) or changed
             )
