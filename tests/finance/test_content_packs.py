@@ -223,3 +223,18 @@ def test_a_bad_pack_names_the_file_and_field_and_writes_nothing(
     with pytest.raises(CommandError, match=re.escape(error)):
         load(pack)
     assert not Module.objects.filter(code="ppt-bank").exists()
+
+
+def test_an_installation_loaded_before_packs_keeps_its_rows(db: Any) -> None:
+    """Questions written before packs had ids are adopted by their place, not made anew."""
+    QuizQuestion.objects.update(key="")
+    before = list(QuizQuestion.objects.order_by("pk").values_list("pk", "lesson_id", "order"))
+    choices = list(QuizChoice.objects.order_by("pk").values_list("pk", "text_es"))
+
+    assert str(install_core(Module, Lesson, QuizQuestion, QuizChoice)) == (
+        "lessons: 8 updated; questions: 24 updated"
+    )
+    after = QuizQuestion.objects.order_by("pk")
+    assert list(after.values_list("pk", "lesson_id", "order")) == before
+    assert set(after.values_list("key", flat=True)) == {"q1", "q2", "q3"}
+    assert list(QuizChoice.objects.order_by("pk").values_list("pk", "text_es")) == choices
