@@ -1,8 +1,8 @@
-"""Once loaded the core literacy module; 0007 now loads it from its content pack.
+"""Once loaded the core literacy module; 0008 now loads it from its content pack.
 
 The lessons are product content, not demo data: every installation starts with them. They live
 in backend/finance/content/core/ and load through the content-pack loader, which needs the
-question ids 0007 adds, so this step only keeps its way back (removing the core module).
+question ids that 0007 adds, so this step only keeps its way back (removing the core module).
 """
 
 from django.db import migrations

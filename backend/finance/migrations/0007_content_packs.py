@@ -2,18 +2,6 @@
 
 from django.db import migrations, models
 
-from backend.finance.content.load import install_core
-
-
-def load_core(apps, schema_editor):
-    """The core module from its content pack (backend/finance/content/core/)."""
-    install_core(
-        apps.get_model("finance", "Module"),
-        apps.get_model("finance", "Lesson"),
-        apps.get_model("finance", "QuizQuestion"),
-        apps.get_model("finance", "QuizChoice"),
-    )
-
 
 class Migration(migrations.Migration):
 
@@ -49,5 +37,4 @@ class Migration(migrations.Migration):
             model_name='quizquestion',
             constraint=models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('lesson', 'key'), name='question_key_unique'),
         ),
-        migrations.RunPython(load_core, migrations.RunPython.noop),
     ]
