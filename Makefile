@@ -15,7 +15,7 @@ PYTEST_ARGS ?= -n 2
 help:
 	@echo "make run               set up, migrate, load demo data, serve on http://127.0.0.1:8000"
 	@echo "make test              set up and run the whole test suite (PostgreSQL when DATABASE_URL is set)"
-	@echo "make lint | typecheck  ruff and mypy"
+	@echo "make lint | typecheck  ruff and the layer contracts (lint-imports); mypy"
 	@echo "make openapi           export the API spec to mobile_api_spec/"
 	@echo "make check-openapi     fail when mobile_api_spec/ differs from a fresh export"
 	@echo "make check-migrations  fail when a model change has no migration"
@@ -56,6 +56,7 @@ test-sync-client: setup sync-client
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: setup
 	$(VENV)/bin/ruff format .

@@ -18,10 +18,22 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from backend import __version__
+from backend.accounts.api import router as accounts_router
+from backend.finance.api import router as finance_router
+from backend.finance.fund.api import router as fund_router
+from backend.lib.api import router as core_router
 from backend.lib.errors import DomainError
 from backend.lib.openapi_links import add_links
 from backend.lib.ratelimit import ClientAnonRateThrottle, ClientAuthRateThrottle
 from backend.lib.validation import readable_errors
+from backend.outcomes.api import router as outcomes_router
+from backend.programmes.access import requires_mfa
+from backend.programmes.api import router as programmes_router
+from backend.programmes.invitations_api import router as invitations_router
+from backend.sync.api import router as sync_router
+from backend.training.api import router as training_router
+from backend.training.credential_api import router as credentials_router
+from backend.ventures.api import router as ventures_router
 
 
 class SessionTokenAuth(XSessionTokenAuth):
@@ -41,8 +53,6 @@ class SessionTokenAuth(XSessionTokenAuth):
         # The language the person chose in the app wins over the phone's Accept-Language.
         translation.activate(user.preferred_language)
         request.LANGUAGE_CODE = user.preferred_language
-        from backend.programmes.access import requires_mfa
-
         if (
             settings.IMPULSA_MFA_REQUIRED
             and requires_mfa(user)
@@ -257,18 +267,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _mount_routers() -> None:
-    from backend.accounts.api import router as accounts_router
-    from backend.finance.api import router as finance_router
-    from backend.finance.fund.api import router as fund_router
-    from backend.lib.api import router as core_router
-    from backend.outcomes.api import router as outcomes_router
-    from backend.programmes.api import router as programmes_router
-    from backend.programmes.invitations_api import router as invitations_router
-    from backend.sync.api import router as sync_router
-    from backend.training.api import router as training_router
-    from backend.training.credential_api import router as credentials_router
-    from backend.ventures.api import router as ventures_router
-
     api.add_router("/", core_router)
     api.add_router("/", accounts_router)
     api.add_router("/programmes", programmes_router)

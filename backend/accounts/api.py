@@ -8,9 +8,9 @@ from ninja import Router, Status
 
 from backend.lib.errors import DomainError, NotFound
 from backend.lib.validation import Id
-from backend.programmes.access import is_admin
 
 from . import services
+from .access import is_admin
 from .http import request_user
 from .models import ConsentChannel, ParticipantProfile, User
 from .schemas import (

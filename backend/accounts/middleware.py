@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from backend.lib.errors import TooLarge
 from backend.lib.http_errors import RETRY_AFTER_SECONDS
+from backend.lib.images import MAX_BYTES
 from backend.lib.sessions import past_absolute_lifetime
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -115,8 +116,6 @@ class RequestSizeLimitMiddleware:
 
     @classmethod
     def limit_for(cls, request: HttpRequest) -> int:
-        from backend.lib.images import MAX_BYTES
-
         if request.path.startswith("/api/") and request.content_type == "multipart/form-data":
             return MAX_BYTES + cls.MULTIPART_FRAMING
         return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)

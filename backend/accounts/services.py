@@ -7,6 +7,7 @@ import phonenumbers
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -156,8 +157,6 @@ def update_account(*, user: User, preferred_language: str | None = None) -> User
 
 def export_user_data(user: User) -> dict[str, Any]:
     """Everything kept about the person, as plain JSON (GDPR-style access and portability)."""
-    from django.apps import apps
-
     profile = ParticipantProfile.objects.filter(user=user).first()
     data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
@@ -256,8 +255,6 @@ def erase_identity(*, user: User, request: ErasureRequest | None = None) -> None
     counting in the aggregates while pointing to no one. Each domain app wipes its own
     free-text fields through its AppConfig.erase_user_data hook.
     """
-    from django.apps import apps
-
     for config in apps.get_app_configs():
         wipe = getattr(config, "erase_user_data", None)
         if wipe is not None:

@@ -56,6 +56,7 @@ from backend.ventures.models import Venture
 
 from . import people
 from .finance import GOAL_NAMES, TARGETS
+from .models import SeedRun
 from .rollups import build_rollups
 from .training import TRAINERS, ensure_courses
 from .ventures import EXPENSES, IDEAS, METHODS, TICKET, _level, _month_start
@@ -172,8 +173,6 @@ def _sync_id(rng: random.Random) -> str:
 def seed(*, seed: int, factor: float, stream: TextIO | None = None) -> dict[str, int]:
     """Loads the national dataset for a seed; returns the rows written per kind (all zero when
     that seed was loaded before)."""
-    from .models import SeedRun
-
     out = stream or sys.stderr
     sizes = Sizes.scaled(factor)
     key = f"national:seed={seed}:factor={factor:g}"

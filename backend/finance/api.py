@@ -16,9 +16,8 @@ from backend.accounts.models import User
 from backend.lib.errors import NotFound
 from backend.lib.pagination import LimitOffsetPagination
 from backend.lib.validation import Id
-from backend.programmes import access
 
-from . import selectors, services
+from . import access, selectors, services
 from .models import (
     FinancialProvider,
     Lesson,

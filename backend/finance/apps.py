@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +11,7 @@ class FinanceConfig(AppConfig):
     verbose_name = _("Financial literacy and inclusion")
 
     def export_user_data(self, user: Any) -> dict[str, Any]:
+        # apps.py loads before the app registry is ready: models and what imports them load here
         from .models import LessonProgress, QuizAttempt, SavingsGoal
 
         progress = LessonProgress.objects.filter(user=user).select_related("lesson__module")
@@ -62,8 +64,7 @@ class FinanceConfig(AppConfig):
 
     def erase_user_data(self, user: Any) -> None:
         """Goal names and notes are free text a person wrote; amounts and dates stay."""
-        from django.db import transaction
-
+        # apps.py loads before the app registry is ready: models and what imports them load here
         from backend.sync.changes import next_seq
 
         from .models import SavingsGoal, SavingsMovement

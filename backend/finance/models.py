@@ -50,6 +50,13 @@ class Module(Translated):
     title_es = _text(_("title"), "es")
     title_en = _text(_("title"), "en")
     title_pt = _text(_("title"), "pt")
+    version = models.CharField(
+        _("content version"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("The version in the manifest of the content pack it was last loaded from."),
+    )
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
@@ -89,13 +96,38 @@ class Lesson(Translated):
         return f"{self.module_id}.{self.order} {self.title_es}"
 
 
+class LiveQuestions(models.Manager["QuizQuestion"]):
+    """Questions still asked: one taken out of its content pack stays only for past answers."""
+
+    def get_queryset(self) -> models.QuerySet["QuizQuestion"]:
+        return super().get_queryset().filter(retired_at__isnull=True)
+
+
 class QuizQuestion(Translated):
-    """A question about one lesson: in its quiz, or in the module's pre- and post-test."""
+    """A question about one lesson: in its quiz, or in the module's pre- and post-test.
+
+    ``objects`` (and ``lesson.questions``) hold the questions still asked. A question removed
+    from its content pack is retired, not deleted, so past answers keep pointing at its text
+    (``answer.question`` reads it through the base manager, which filters nothing).
+    """
 
     lesson = models.ForeignKey(
         Lesson, on_delete=models.CASCADE, related_name="questions", verbose_name=_("lesson")
     )
     order = models.PositiveSmallIntegerField(_("order"))
+    key = models.SlugField(
+        _("key"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("The question's id in its content pack, stable across edits."),
+    )
+    retired_at = models.DateTimeField(
+        _("retired"),
+        null=True,
+        blank=True,
+        help_text=_("Taken out of the content pack: no longer asked, kept for past answers."),
+    )
     in_knowledge_test = models.BooleanField(
         _("in the knowledge test"),
         default=False,
@@ -108,12 +140,21 @@ class QuizQuestion(Translated):
     text_en = _text(_("question"), "en")
     text_pt = _text(_("question"), "pt")
 
+    objects = LiveQuestions()
+
     class Meta:
         verbose_name = _("quiz question")
         verbose_name_plural = _("quiz questions")
         ordering = ["lesson", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["lesson", "order"], name="question_order_unique")
+            models.UniqueConstraint(
+                fields=["lesson", "order"],
+                condition=models.Q(retired_at__isnull=True),
+                name="question_order_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["lesson", "key"], condition=~models.Q(key=""), name="question_key_unique"
+            ),
         ]
 
     def __str__(self) -> str:

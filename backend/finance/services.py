@@ -13,11 +13,11 @@ from backend.accounts.services import check_consent
 from backend.lib.errors import Conflict, DomainError, Forbidden
 from backend.lib.geography import COUNTRIES, CURRENCIES
 from backend.lib.money import parse_amount, to_string
-from backend.programmes import access
+from backend.programmes import access as programme_access
 from backend.programmes.models import Programme
 from backend.sync.changes import new_sync_id, next_seq
 
-from . import credit, selectors
+from . import access, credit, selectors
 from .models import (
     AttemptKind,
     Lesson,
@@ -198,7 +198,7 @@ def take_knowledge_test(
 
 
 def _programme_for(user: User, programme_id: int | None) -> Programme:
-    programmes = access.participant_programmes(user)
+    programmes = programme_access.participant_programmes(user)
     if programme_id is not None:
         programme = programmes.filter(pk=programme_id).first()
         if programme is None:

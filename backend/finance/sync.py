@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.lib.validation import parse_id
-from backend.programmes import access
 from backend.sync.registry import (
     Column,
     Rejected,
@@ -30,7 +29,7 @@ from backend.sync.registry import (
     text,
 )
 
-from . import selectors, services
+from . import access, selectors, services
 from .models import (
     AttemptKind,
     Lesson,

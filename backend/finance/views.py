@@ -17,9 +17,9 @@ from backend.lib.errors import DomainError
 from backend.lib.formats import country_name, parse_local_amount
 from backend.lib.geography import COUNTRIES
 from backend.lib.validation import parse_date, parse_id
-from backend.programmes import access
+from backend.programmes import access as programme_access
 
-from . import selectors, services
+from . import access, selectors, services
 from .models import AttemptKind, Lesson, LessonProgress
 from .schemas import GoalOut
 
@@ -33,7 +33,7 @@ FIELDS = ("country", "amount_received", "repayment", "frequency", "payments")
 
 
 def _default_country(request: HttpRequest) -> str:
-    programme = access.participant_programmes(request.user).order_by("pk").first()
+    programme = programme_access.participant_programmes(request.user).order_by("pk").first()
     return programme.country if programme else ""
 
 
@@ -264,7 +264,7 @@ def _post_savings(request: HttpRequest, user: User) -> None:
         target_date = parse_date(request.POST.get("target_date", "")[:40])
     except ValueError as exc:
         raise DomainError(str(exc), field="target_date", status=422) from exc
-    programme = access.participant_programmes(user).order_by("pk").first()
+    programme = programme_access.participant_programmes(user).order_by("pk").first()
     amount: object = request.POST.get("target_amount", "")[:40]
     if programme is not None:  # otherwise the service says why no goal can be made
         amount = parse_local_amount(amount, programme.currency, field="target_amount")

@@ -1,6 +1,8 @@
 from django.db import connection
 from django.http import HttpRequest
+from django.tasks import task_backends
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from ninja import Router, Schema, Status
 
 from backend import __version__
@@ -38,13 +40,9 @@ def _database_ok() -> bool:
 
 
 def _task_queue() -> TaskQueueHealth:
-    from django.tasks import task_backends
-
     backend = type(task_backends["default"]).__name__
     if backend != "DatabaseBackend":
         return TaskQueueHealth(ok=True, backend=backend, ready=None, oldest_ready_seconds=None)
-    from django_tasks_db.models import DBTaskResult
-
     try:
         ready = DBTaskResult.objects.ready()
         count = ready.count()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 
 
 class LibConfig(AppConfig):
@@ -7,8 +8,7 @@ class LibConfig(AppConfig):
     verbose_name = "Impulsa"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
-
+        # apps.py loads before the app registry is ready: models and what imports them load here
         from .sessions import on_user_logged_in
 
         user_logged_in.connect(on_user_logged_in, dispatch_uid="impulsa_session_stamp")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from .errors import DomainError
 from .geography import CURRENCIES
+from .validation import is_plain_number
 
 # The largest single amount accepted anywhere (a ledger entry, a deposit, a grant): beyond this
 # a micro-enterprise figure is a typing mistake, not a sale.
@@ -26,8 +27,6 @@ def parse_amount(value: object, currency: str, *, field: str = "body.amount") ->
     """
     if currency not in CURRENCIES:
         raise DomainError(_("Unknown currency."), field="body.currency", status=422)
-    from .validation import is_plain_number
-
     try:
         if not is_plain_number(value):
             raise ValueError(value)  # "1e3", "NaN", digits of other scripts

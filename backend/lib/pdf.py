@@ -26,6 +26,7 @@ STATIC_ROOT = (Path(settings.BASE_DIR) / "backend" / "static").resolve()
 
 def local_only_fetcher() -> Any:
     """A WeasyPrint URL fetcher that reads data: URIs and our static files, nothing else."""
+    # WeasyPrint is heavy (Pango, fonts): loaded on the first PDF, not at every start
     from weasyprint.urls import URLFetcher
 
     ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -46,6 +47,7 @@ def local_only_fetcher() -> Any:
 
 def render_pdf(template: str, context: dict[str, Any], *, language: str | None = None) -> bytes:
     """Renders a template to PDF bytes, in the given language."""
+    # WeasyPrint is heavy (Pango, fonts): loaded on the first PDF, not at every start
     from weasyprint import HTML
 
     ImageFile.LOAD_TRUNCATED_IMAGES = False

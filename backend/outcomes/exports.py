@@ -5,6 +5,7 @@ import io
 from typing import Any
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from backend.lib.pdf import render_pdf
 
@@ -63,6 +64,7 @@ def to_csv(data: dict[str, Any], language: str) -> str:
 
 
 def to_xlsx(data: dict[str, Any], language: str) -> bytes:
+    # openpyxl is large and only spreadsheet downloads need it: loaded on the first one
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -97,8 +99,6 @@ def _xlsx_value(cell: dict[str, Any]) -> Any:
 
 
 def suppression_note(k: int) -> str:
-    from django.utils.translation import gettext as _
-
     return _(
         "<%(k)s: a count from 1 to %(k1)s, withheld. x: a count of %(k)s or more, withheld so "
         "that no <%(k)s can be worked out from the totals and the other figures of this report "

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from backend.accounts.audit import audit
 from backend.accounts.models import User
 from backend.lib.errors import DomainError, NotFound
-from backend.programmes import access
+from backend.programmes import access as programme_access
 from backend.programmes.models import Funding, Programme
 
 from . import report
@@ -239,7 +239,7 @@ def download(
     """The file as a download for a manager of the programme (404 for anyone else); the API
     and the portal both answer with it. Narratives are in the active language."""
     programme = (
-        access.managed_programmes(user)
+        programme_access.managed_programmes(user)
         .select_related("organisation")
         .filter(pk=programme_id)
         .first()

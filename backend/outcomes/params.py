@@ -5,6 +5,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.utils import timezone
+
 DIMENSIONS = ("sex", "age_band", "population_group", "country", "region", "disability")
 Design = Literal["calendar", "training"]
 
@@ -26,8 +28,6 @@ def months_between(first: dt.date, last: dt.date) -> int:
 def default_dates(today: dt.date | None = None) -> dict[str, dt.date]:
     """The dates the report form starts with: the twelve whole months before this one, M2
     comparing the first two of them with the last three."""
-    from django.utils import timezone
-
     end = month_start(today or timezone.localdate()) - dt.timedelta(days=1)
     start = add_months(month_start(end), -11)
     return {

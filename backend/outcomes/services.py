@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.lib.errors import DomainError, NotFound
-from backend.programmes import access
+from backend.programmes import access as programme_access
 
 from .models import ReportSnapshot
 from .params import DIMENSIONS, M2Params, ReportParams, months_between
@@ -93,13 +93,13 @@ def request_report(*, user: User, params: ReportParams) -> ReportSnapshot:
     Figures are suppressed unless the user manages (or, as admin, sees) every programme in it.
     """
     allowed = set(
-        access.report_programmes(user)
+        programme_access.report_programmes(user)
         .filter(pk__in=params.programme_ids)
         .values_list("pk", flat=True)
     )
     if allowed != set(params.programme_ids):
         raise NotFound(_("Not found."))
-    managed = access.managed_programmes(user).filter(pk__in=params.programme_ids).count()
+    managed = programme_access.managed_programmes(user).filter(pk__in=params.programme_ids).count()
     with transaction.atomic():
         snapshot = ReportSnapshot.objects.create(
             requested_by=user,
@@ -115,7 +115,7 @@ def access_snapshot(user: User, snapshot_id: uuid.UUID | str) -> ReportSnapshot:
     """A snapshot is its requester's (and admins'); anyone else gets 404."""
     qs = (
         ReportSnapshot.objects.all()
-        if access.is_admin(user)
+        if programme_access.is_admin(user)
         else ReportSnapshot.objects.filter(requested_by=user)
     )
     snapshot = qs.filter(pk=snapshot_id).first()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from backend.accounts.http import request_user
 from backend.lib.errors import DomainError
 from backend.lib.validation import parse_date, parse_id
-from backend.programmes import access
+from backend.programmes import access as programme_access
 
 from . import exports, iati, services
 from .charts import bar_chart_svg
@@ -73,7 +73,7 @@ def _defaults() -> dict[str, dt.date]:
 @login_required
 def reports_home(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    programmes = list(access.report_programmes(user).order_by("name"))
+    programmes = list(programme_access.report_programmes(user).order_by("name"))
     if not programmes:
         raise Http404
     defaults = _defaults()
@@ -101,7 +101,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
         "snapshots": services.ReportSnapshot.objects.filter(requested_by=user)[:20],
         "errors": errors,
         "form": _form_values(request, defaults),
-        "may_export_iati": access.managed_programmes(user).exists(),
+        "may_export_iati": programme_access.managed_programmes(user).exists(),
     }
     return render(request, "outcomes/reports.html", context, status=422 if errors else 200)
 
@@ -230,7 +230,7 @@ def report_export(request: HttpRequest, snapshot_id: str, fmt: str) -> HttpRespo
 def iati_export(request: HttpRequest) -> HttpResponse:
     """Managers download a programme's IATI results file; errors come back next to the form."""
     user = request_user(request)
-    programmes = list(access.managed_programmes(user).order_by("name"))
+    programmes = list(programme_access.managed_programmes(user).order_by("name"))
     if not programmes:
         raise Http404
     defaults = _defaults()

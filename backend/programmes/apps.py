@@ -10,6 +10,7 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def export_user_data(self, user: Any) -> dict[str, Any]:
+        # apps.py loads before the app registry is ready: models and what imports them load here
         from .models import Invitation
 
         rows = Invitation.objects.filter(user=user).select_related("programme").order_by("id")

@@ -199,6 +199,7 @@ def participants_export(request: HttpRequest, programme_id: int) -> HttpResponse
 
 
 def _xlsx(name: str, header: list[str], table: Any) -> HttpResponse:
+    # openpyxl is large and only spreadsheet downloads need it: loaded on the first one
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .creations import prune
 from .models import ChangeCounter, Tombstone
 
 _ID_ALPHABET = string.ascii_letters + string.digits
@@ -81,8 +82,6 @@ def prune_tombstones(*, older_than_days: int) -> int:
     if highest is None:
         return 0
     count, _ = old.delete()
-    from .creations import prune
-
     prune(highest)
     ChangeCounter.objects.filter(pk=1, pruned_through__lt=highest).update(pruned_through=highest)
     return count

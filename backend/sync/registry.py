@@ -19,6 +19,7 @@ from backend.accounts.models import User
 from backend.lib.money import to_string
 from backend.lib.validation import EARLIEST_DATE, LATEST_DATE, parse_id
 
+from .creations import connect
 from .models import Tombstone
 
 ColumnType = Literal["string", "number", "boolean"]
@@ -194,8 +195,6 @@ def autodiscover() -> None:
                 if exc.name != f"{config.name}.sync":
                     raise
     _ORDER[:] = dependency_order(tables())  # a cycle stops the server here, not at a push
-    from .creations import connect
-
     connect(tables())
 
 

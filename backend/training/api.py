@@ -14,9 +14,9 @@ from backend.accounts.http import request_user
 from backend.lib.errors import Forbidden, NotFound
 from backend.lib.pagination import LimitOffsetPagination
 from backend.lib.validation import Id
-from backend.programmes import access
+from backend.programmes import access as programme_access
 
-from . import selectors, services, tasks
+from . import access, selectors, services, tasks
 from .models import Certificate, Cohort, CohortSession, Course, Enrollment
 from .schemas import (
     AttendanceIn,
@@ -87,7 +87,7 @@ def list_cohorts(request: HttpRequest) -> QuerySet[Cohort]:
 @router.post("/cohorts", response={201: CohortOut}, summary="Create a cohort (managers)")
 def create_cohort(request: HttpRequest, payload: CohortIn) -> Status[Cohort]:
     user = request_user(request)
-    programme = access.access_managed_programme(user, payload.programme_id)
+    programme = programme_access.access_managed_programme(user, payload.programme_id)
     if programme is None:
         raise NotFound(_("Not found."), field="body.programme_id")
     course = Course.objects.filter(pk=payload.course_id).first()

@@ -10,11 +10,13 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def export_user_data(self, user: Any) -> dict[str, Any]:
+        # apps.py loads before the app registry is ready: models and what imports them load here
         from .selectors import export_for
 
         return {"training": export_for(user)}
 
     def erase_user_data(self, user: Any) -> None:
+        # apps.py loads before the app registry is ready: models and what imports them load here
         from .services import erase_personal_data
 
         erase_personal_data(user=user)

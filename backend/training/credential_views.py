@@ -12,10 +12,9 @@ from django.views.decorators.http import require_GET
 from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.lib.ratelimit import over_limit
-from backend.programmes import access
 from backend.programmes.models import Organisation
 
-from . import credentials
+from . import access, credentials
 from .models import Credential, StatusList
 
 VERIFY_LIMIT_PER_MINUTE = 30  # as the certificate verification page

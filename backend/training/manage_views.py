@@ -28,10 +28,10 @@ from backend.accounts.models import Consent, User
 from backend.lib.errors import DomainError
 from backend.lib.geography import region_name
 from backend.lib.validation import parse_id
-from backend.programmes import access
+from backend.programmes import access as programme_access
 from backend.programmes.models import Membership, Programme, Role
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import (
     MAX_PASTED,
     CohortForm,
@@ -43,7 +43,8 @@ from .forms import (
     SessionForm,
     put_domain_error,
 )
-from .models import Cohort, CohortSession, Enrollment, EnrollmentStatus
+from .models import Attendance, Certificate, Cohort, CohortSession, Enrollment, EnrollmentStatus
+from .views import _rows
 
 SEARCH_LIMIT = 50
 
@@ -80,7 +81,7 @@ def _visible_cohort(request: HttpRequest, cohort_id: int) -> Cohort:
 @login_required
 def cohort_new(request: HttpRequest, programme_id: int) -> HttpResponse:
     user = request_user(request)
-    programme = access.access_managed_programme(user, programme_id)
+    programme = programme_access.access_managed_programme(user, programme_id)
     if programme is None:
         raise Http404
     regions = [(code, region_name(code)) for code in programme.regions or []]
@@ -174,7 +175,6 @@ def sessions(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 
 def _marks() -> Any:
-    from .models import Attendance
 
     return Attendance.objects.filter(session=OuterRef("pk"))
 
@@ -467,14 +467,13 @@ def summary(request: HttpRequest, cohort_id: int) -> HttpResponse:
     if q:
         digits = "".join(ch for ch in q if ch.isdigit())
         match = Q(participant__profile__display_name__icontains=q)
-        if access.sees_contact_details_cached(request) and len(digits) >= 3:
+        if programme_access.sees_contact_details_cached(request) and len(digits) >= 3:
             match |= Q(participant__phone__contains=digits)
         elif 1 <= len(digits) <= 3:
             # Without a second factor only the ending shown on the sheet can be searched, so
             # the box cannot be used to confirm a whole phone number.
             match |= Q(participant__phone__endswith=digits)
         roster = roster.filter(match)
-    from .views import _rows
 
     audit(request_user(request), "training.roster", obj=cohort, query=bool(q))
     context = {
@@ -492,7 +491,6 @@ def summary(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 
 def cohort_revocations(cohort: Cohort) -> QuerySet[Any]:
-    from .models import Certificate
 
     return Certificate.objects.filter(enrollment__cohort=cohort, revoked_at__isnull=False).order_by(
         "-revoked_at"

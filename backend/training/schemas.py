@@ -7,9 +7,11 @@ from ninja import Field, Schema
 
 from backend.accounts.schemas import StrictIn
 from backend.lib.validation import Date, Id
+from backend.programmes.access import sees_contact_details_cached
 
 from . import selectors
 from .models import AttendanceStatus, Certificate, Cohort, Enrollment
+from .services import verification_url
 
 MAX_MARKS = 500  # larger than any real class; bounds the work one request can ask for
 
@@ -162,8 +164,6 @@ def _progress(e: Enrollment) -> dict[str, Any]:
 
 
 def _contacts_shown(context: Any) -> bool:
-    from backend.programmes.access import sees_contact_details_cached
-
     return sees_contact_details_cached(context["request"])
 
 
@@ -309,8 +309,6 @@ class CertificateOut(Schema):
 
     @staticmethod
     def resolve_verify_url(c: Certificate) -> str:
-        from .services import verification_url
-
         return verification_url(c)
 
 

@@ -23,12 +23,11 @@ from backend.lib.formats import country_name
 from backend.lib.geography import is_region_of
 from backend.lib.pdf import render_pdf
 from backend.lib.qr import qr_svg_data_uri
-from backend.programmes import access
 from backend.programmes.models import Programme, Role
 from backend.sync.changes import next_seq
 from backend.sync.visibility import VisibilityWatch
 
-from . import credentials, rules
+from . import access, credentials, rules
 from .models import (
     Attendance,
     AttendanceMark,

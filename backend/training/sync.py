@@ -18,12 +18,11 @@ from django.utils.translation import gettext as _
 from backend.accounts.audit import audit
 from backend.accounts.models import User
 from backend.lib.validation import parse_id
-from backend.programmes import access
 from backend.sync.changes import next_seq
 from backend.sync.registry import Column, Rejected, SyncTable, epoch_ms, iso_date, register, text
 from backend.sync.visibility import VisibilityWatch, record_gone
 
-from . import services
+from . import access, services
 from .models import Attendance, Cohort, CohortSession, Course, Enrollment
 
 

@@ -19,9 +19,9 @@ from backend.accounts.http import request_user
 from backend.lib.errors import DomainError
 from backend.lib.ratelimit import over_limit
 from backend.lib.validation import parse_id
-from backend.programmes import access
+from backend.programmes import access as programme_access
 
-from . import selectors, services, tasks
+from . import access, selectors, services, tasks
 from .models import (
     AttendanceStatus,
     Certificate,
@@ -88,7 +88,7 @@ def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "rows": _rows(selectors.roster(cohort)),
         "today": cohort.programme.today(),
         "may_manage": access.may_manage_cohort(request_user(request), cohort),
-        "show_contacts": access.sees_contact_details_cached(request),
+        "show_contacts": programme_access.sees_contact_details_cached(request),
     }
     return render(request, "training/cohort.html", context)
 
@@ -270,7 +270,7 @@ def roster_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "enrollment_id", "serial"
         )
     )
-    contacts = access.sees_contact_details_cached(request)
+    contacts = programme_access.sees_contact_details_cached(request)
     for row in _rows(selectors.roster(cohort)):
         e, p = row["e"], row["p"]
         writer.writerow(

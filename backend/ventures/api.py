@@ -14,14 +14,11 @@ from backend.lib.errors import DomainError, NotFound
 from backend.lib.pagination import BoundedCursorPagination, LimitOffsetPagination
 from backend.lib.validation import Id
 from backend.programmes.access import (
-    access_entry,
-    access_own_entry,
-    access_own_venture,
-    access_venture,
     managed_programmes,
 )
 
 from . import records, selectors, services
+from .access import access_entry, access_own_entry, access_own_venture, access_venture
 from .models import LedgerEntry, Venture
 from .schemas import (
     EntryFilter,

@@ -10,6 +10,7 @@ class VenturesConfig(AppConfig):
     verbose_name = _("Ventures")
 
     def export_user_data(self, user: Any) -> dict[str, Any]:
+        # apps.py loads before the app registry is ready: models and what imports them load here
         from .models import LedgerEntry, Venture
 
         ventures = Venture.objects.filter(owner=user).order_by("id")
@@ -53,6 +54,7 @@ class VenturesConfig(AppConfig):
         }
 
     def erase_user_data(self, user: Any) -> None:
+        # apps.py loads before the app registry is ready: models and what imports them load here
         from .services import erase_ventures_of
 
         erase_ventures_of(user)

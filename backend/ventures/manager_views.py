@@ -22,9 +22,10 @@ from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.lib.formats import format_money
 from backend.lib.geography import region_name
-from backend.programmes import access
+from backend.programmes import access as programme_access
 from backend.programmes.models import Programme
 
+from . import access as venture_access
 from .models import SECTOR_CHOICES, LedgerEntry, Venture, VentureDay, VentureMonth
 
 PAGE_SIZE = 25
@@ -56,7 +57,7 @@ class VentureSearch(forms.Form):
 
 
 def _programme(request: HttpRequest, programme_id: int) -> Programme:
-    programme = access.access_managed_programme(request_user(request), programme_id)
+    programme = programme_access.access_managed_programme(request_user(request), programme_id)
     if programme is None:
         raise Http404
     return programme
@@ -81,7 +82,7 @@ def venture_list(request: HttpRequest, programme_id: int) -> HttpResponse:
     today = programme.today()
     form = VentureSearch(request.GET or None, programme=programme)
     qs = with_activity(
-        access.ventures_visible_to(request_user(request))
+        venture_access.ventures_visible_to(request_user(request))
         .filter(programme=programme)
         .select_related("owner__profile"),
         month=today.replace(day=1),
@@ -118,7 +119,7 @@ def venture_page(request: HttpRequest, programme_id: int, venture_id: int) -> Ht
     programme = _programme(request, programme_id)
     user = request_user(request)
     venture = (
-        access.ventures_visible_to(user)
+        venture_access.ventures_visible_to(user)
         .filter(programme=programme, pk=venture_id)
         .select_related("owner__profile")
         .first()

@@ -10,8 +10,8 @@ from django.db.models.functions import Coalesce
 
 from backend.accounts.models import User
 from backend.lib.money import to_string
-from backend.programmes.access import ventures_visible_to
 
+from .access import ventures_visible_to
 from .models import Method, Venture, VentureDay, VentureMonth
 from .services import month_of
 

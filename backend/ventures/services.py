@@ -24,15 +24,12 @@ from backend.lib import images
 from backend.lib.errors import Conflict, DomainError, Forbidden, NotFound
 from backend.lib.geography import COUNTRIES, is_region_of
 from backend.lib.money import parse_amount
-from backend.programmes.access import (
-    access_own_entry,
-    entries_visible_to,
-    participant_programmes,
-)
+from backend.programmes.access import participant_programmes
 from backend.programmes.models import Programme
 from backend.sync import creations
 from backend.sync.changes import next_seq, record_deletions
 
+from .access import access_own_entry, entries_visible_to
 from .models import (
     DIGITAL_METHODS,
     SECTOR_CHOICES,

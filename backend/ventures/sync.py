@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.programmes import access
 from backend.sync import creations
 from backend.sync.registry import (
     Column,
@@ -30,7 +29,7 @@ from backend.sync.registry import (
     text,
 )
 
-from . import services
+from . import access, services
 from .models import ExpenseCategory, Formalisation, Kind, LedgerEntry, Method, Venture, Wallet
 
 VENTURE_FIELDS = ("name", "sector", "region", "formalisation", "started_on")

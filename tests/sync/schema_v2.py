@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 from backend.accounts.models import User
-from backend.programmes import access
 from backend.sync import engine, registry
 from backend.sync.registry import Column, SyncTable
+from backend.ventures import access
 from backend.ventures.models import Venture
 from backend.ventures.sync import Ventures
 

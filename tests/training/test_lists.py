@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from backend.accounts.models import ParticipantProfile, User
 from backend.programmes.models import Membership
 from backend.training import services
+from backend.training.access import participants_visible_to
 from backend.training.models import Cohort, CohortSession, Course, Enrollment
 from tests.conftest import ApiClient, World, consent
 
@@ -100,8 +101,6 @@ def test_my_enrollments_show_progress_and_certificate(
 def test_trainer_sees_name_and_contact_of_people_in_own_cohorts_only(
     world: World, enrollment_a: Enrollment
 ) -> None:
-    from backend.programmes.access import participants_visible_to
-
     visible = set(participants_visible_to(world.trainer).values_list("pk", flat=True))
     assert world.participant_a.pk in visible
     assert world.participant_b.pk not in visible  # in the programme, not in the cohort

@@ -11,10 +11,10 @@ from backend.accounts.http import request_user
 from backend.lib.errors import DomainError, NotFound
 from backend.lib.pagination import LimitOffsetPagination
 from backend.lib.validation import Id
-from backend.programmes import access
 from backend.programmes.models import Funder, Programme
+from backend.ventures import access as venture_access
 
-from . import services
+from . import access, services
 from .models import Fund, FundEntry, Grant
 from .schemas import ContributionIn, DisburseIn, FundEntryOut, FundSummaryOut, GrantIn, GrantOut
 
@@ -92,7 +92,7 @@ def create_grant(request: HttpRequest, programme_id: Id, payload: GrantIn) -> St
     user = request_user(request)
     fund = _fund(access.fund_programmes_full(user), programme_id)
     venture = (
-        access.ventures_visible_to(user)
+        venture_access.ventures_visible_to(user)
         .filter(pk=payload.venture_id, programme_id=programme_id)
         .first()
     )

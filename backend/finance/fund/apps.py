@@ -12,6 +12,7 @@ class FundConfig(AppConfig):
     verbose_name = _("Seed-capital fund")
 
     def export_user_data(self, user: Any) -> dict[str, Any]:
+        # apps.py loads before the app registry is ready: models and what imports them load here
         from .models import Grant
 
         grants = Grant.objects.filter(venture__owner=user).select_related("venture", "fund")

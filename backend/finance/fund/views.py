@@ -12,9 +12,9 @@ from backend.accounts.http import request_user
 from backend.lib.errors import DomainError
 from backend.lib.formats import parse_local_amount
 from backend.lib.validation import parse_id
-from backend.programmes import access
+from backend.ventures import access as venture_access
 
-from . import gateway, services
+from . import access, gateway, services
 from .models import Donation, Fund
 
 
@@ -95,7 +95,7 @@ def programme_fund(request: HttpRequest, programme_id: int) -> HttpResponse:
     error = ""
     if request.method == "POST" and full:
         venture = (
-            access.ventures_visible_to(user)
+            venture_access.ventures_visible_to(user)
             .filter(pk=parse_id(request.POST.get("venture_id")) or 0, programme_id=programme_id)
             .first()
         )
@@ -119,7 +119,7 @@ def programme_fund(request: HttpRequest, programme_id: int) -> HttpResponse:
         context["entries"] = fund.entries.order_by("-created_at", "-id")[:50]
         context["grants"] = fund.grants.select_related("venture").order_by("-granted_at")[:50]
         context["ventures"] = (
-            access.ventures_visible_to(user)
+            venture_access.ventures_visible_to(user)
             .filter(programme_id=programme_id)
             .order_by("name")[:500]
         )

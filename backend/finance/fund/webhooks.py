@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from .gateway import from_stripe
 from .models import Donation, FundEntry, StripeEvent
+from .tasks import send_donation_receipt
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +96,6 @@ def _mark_paid(session: dict[str, Any]) -> None:
             },
         )
         if donation.giver_email:
-            from .tasks import send_donation_receipt
-
             transaction.on_commit(lambda: send_donation_receipt.enqueue(donation.pk))
     _settle_status(donation)
 

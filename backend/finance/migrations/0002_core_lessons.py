@@ -1,21 +1,11 @@
-"""Loads the core literacy module (eight lessons with quizzes) from backend/finance/content.
+"""Once loaded the core literacy module; 0008 now loads it from its content pack.
 
-The lessons are product content, not demo data: every installation starts with them, and
-staff edit them in the admin afterwards.
+The lessons are product content, not demo data: every installation starts with them. They live
+in backend/finance/content/core/ and load through the content-pack loader, which needs the
+question ids that 0007 adds, so this step only keeps its way back (removing the core module).
 """
 
 from django.db import migrations
-
-
-def load(apps, schema_editor):
-    from backend.finance.content.load import install_core
-
-    install_core(
-        apps.get_model("finance", "Module"),
-        apps.get_model("finance", "Lesson"),
-        apps.get_model("finance", "QuizQuestion"),
-        apps.get_model("finance", "QuizChoice"),
-    )
 
 
 def unload(apps, schema_editor):
@@ -28,4 +18,4 @@ def unload(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("finance", "0001_initial")]
 
-    operations = [migrations.RunPython(load, unload)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, unload)]

@@ -5,17 +5,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
+from backend.api import api
+
 
 def spec_files() -> dict[str, str]:
     """Every generated file of mobile_api_spec/, by name. Apps may add their own generators."""
-    from django.apps import apps
-
-    from backend.api import api
-
     with translation.override("en"):
         schema = api.get_openapi_schema(path_prefix="/api/v1")
     files = {
