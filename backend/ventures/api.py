@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from backend.accounts.api_auth import portal_session_auth, session_auth
 from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.lib import images
@@ -142,7 +143,9 @@ def get_photo(request: HttpRequest, venture_id: Id) -> HttpResponse:
     response={201: EntryOut, 200: EntryOut},
     summary="Record a sale, expense or repayment (idempotent on the client's id)",
     description="201 when new; 200 when the same id and content were already recorded; "
-    "409 when the id is taken by an entry with other content.",
+    "409 when the id is taken by an entry with other content. Also open to the portal's "
+    "signed-in session (its cookie and the CSRF token in X-CSRFToken), for the pages' outbox.",
+    auth=[session_auth, portal_session_auth],
 )
 def create_entry(request: HttpRequest, venture_id: Id, payload: EntryIn) -> Status[LedgerEntry]:
     venture = _own_venture(request, venture_id)
