@@ -234,14 +234,11 @@
       payLabel: checked && checked.parentNode ? checked.parentNode.textContent.trim() : pay,
       created: new Date().toISOString()
     };
-    putItem(item).then(function () {
-      fieldError("");
-      form.querySelector("[name=amount]").value = "";
-      form.querySelector("[name=customer]").value = "";
-      form.querySelector("[name=note]").value = "";
-      form.querySelector("[name=entry_id]").value = newId(); // the next entry is another one
-      return render();
-    });
+    // At once, before the next tap: the next entry is another one, with an id of its own.
+    form.querySelector("[name=entry_id]").value = newId();
+    fieldError("");
+    ["amount", "customer", "note"].forEach(function (name) { form.querySelector("[name=" + name + "]").value = ""; });
+    putItem(item).then(render);
   }
 
   function keepPages() {
