@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from backend.ventures.models import Kind, LedgerEntry, Venture
@@ -50,13 +51,21 @@ def _phone(browser: Any, base: str, user: Any) -> Any:
     return context
 
 
-def _log(page: Any, amount: str, kind: str = "Venta", pay: str | None = None, **extra: str) -> None:
+def _log(
+    page: Any, amount: str, kind: str = "Venta", pay: str | None = None, online: bool = True,
+    **extra: str,
+) -> None:  # fmt: skip
     page.fill("#amount", amount)
     if pay:
         page.locator("label.chip", has_text=pay).click()
     for field, value in extra.items():
         page.fill(f"#{field}", value)
-    page.get_by_role("button", name=kind, exact=True).click()
+    button = page.get_by_role("button", name=kind, exact=True)
+    if not online:
+        button.click()
+        return
+    with page.expect_navigation():  # kept in the outbox first, then posted
+        button.click()
 
 
 def _today_row(page: Any) -> str:
@@ -126,7 +135,7 @@ def test_a_vendor_keeps_her_books_online_and_offline(
     before = LedgerEntry.objects.filter(venture=venture).count()
     context.set_offline(True)
     for amount in ("3", "4.50", "5"):
-        _log(page, amount)
+        _log(page, amount, online=False)
     expect(page.locator("#outbox-title")).to_have_text("3 ventas por enviar")
     assert page.locator("#offline-note").is_visible()
     page.reload()  # a reload without coverage: the page comes from the phone, the sales too
@@ -147,4 +156,25 @@ def test_a_vendor_keeps_her_books_online_and_offline(
     assert LedgerEntry.objects.filter(venture=venture).count() == before + 3
     assert page.locator("#outbox").is_hidden()
     assert "67.50" in _today_row(page)  # 55 + 3 + 4.50 + 5
+
+    # The signal drops while a sale is being posted: the browser shows its error page, the
+    # sale waits in the outbox, and the next visit sends it, once.
+    def drop_posts(route: Any) -> None:
+        if route.request.method == "POST":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/entries/new/", drop_posts)
+    page.fill("#amount", "11")
+    with pytest.raises(PlaywrightError, match="INTERNET_DISCONNECTED"), page.expect_navigation():
+        page.get_by_role("button", name="Venta", exact=True).click()
+    page.unroute("**/entries/new/")
+    assert LedgerEntry.objects.filter(venture=venture).count() == before + 3
+    page.goto(home)
+    expect(page.locator("#totals-today")).to_contain_text("78.50")
+    assert LedgerEntry.objects.filter(venture=venture, amount=Decimal("11.00")).count() == 1
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert LedgerEntry.objects.filter(venture=venture).count() == before + 4
     context.close()

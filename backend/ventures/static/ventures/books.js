@@ -150,7 +150,8 @@
       headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
       body: JSON.stringify(body)
     }).then(function (response) {
-      if (response.status === 200 || response.status === 201) return dropItem(item.id).then(function () { return "sent"; });
+      if (response.status === 201) return dropItem(item.id).then(function () { return "sent"; });
+      if (response.status === 200) return dropItem(item.id).then(function () { return "known"; });
       if (response.status === 422 || response.status === 409 || response.status === 400) {
         return response.json().then(function (answer) {
           var error = answer && answer.error || {};
@@ -205,18 +206,24 @@
     form.querySelector("[name=amount]").insertAdjacentElement("afterend", p);
   }
 
+  // Online, the entry is kept here too before the plain form posts it: should the answer
+  // never come (a signal that drops mid-send), the outbox sends it later under the same id,
+  // and if the post did arrive the server answers "already recorded" and nothing counts twice.
   function queue(event) {
-    if (navigator.onLine) return; // online: the plain form posts and the server answers
-    event.preventDefault();
+    if (form.dataset.posting) return; // kept already: the plain post goes ahead
+    var online = navigator.onLine;
     var data = new FormData(form);
     var kind = event.submitter && event.submitter.value || "sale";
     var pay = String(data.get("pay") || "cash");
     var wallets = ["nequi", "daviplata", "yape", "plin"];
     var method = wallets.indexOf(pay) >= 0 ? "mobile_wallet" : pay;
     var amount = parseLocal(data.get("amount"), form.dataset.currency, Number(form.dataset.minorUnits));
-    if (amount === null) { fieldError(form.dataset.amountError); return; }
     var customer = String(data.get("customer") || "").trim();
-    if (method === "customer_credit" && !customer) { fieldError(form.dataset.customerError); return; }
+    var problem = amount === null ? form.dataset.amountError
+      : method === "customer_credit" && !customer ? form.dataset.customerError : "";
+    if (problem && online) return; // the server says why, next to the field
+    event.preventDefault();
+    if (problem) { fieldError(problem); return; }
     var checked = form.querySelector("input[name=pay]:checked");
     var item = {
       id: String(data.get("entry_id") || newId()),
@@ -234,6 +241,12 @@
       payLabel: checked && checked.parentNode ? checked.parentNode.textContent.trim() : pay,
       created: new Date().toISOString()
     };
+    if (online) {
+      var submitter = event.submitter || form.querySelector("button[name=kind]");
+      var post = function () { form.dataset.posting = "1"; form.requestSubmit(submitter); };
+      putItem(item).then(post, post);
+      return;
+    }
     // At once, before the next tap: the next entry is another one, with an id of its own.
     form.querySelector("[name=entry_id]").value = newId();
     fieldError("");
@@ -255,14 +268,19 @@
     });
   }
 
+  var refused = Promise.resolve();
   if (form) {
+    var idField = form.querySelector("[name=entry_id]");
+    // The server sent the form back with an error: the entry kept before posting it is not
+    // to be sent again (its reason is on the page, next to the field).
+    if (form.querySelector(".error")) refused = dropItem(idField.value);
     // A page shown from the cache carries the id it was kept with: every showing gets its own.
-    form.querySelector("[name=entry_id]").value = newId();
+    idField.value = newId();
     form.addEventListener("submit", queue);
   }
   window.addEventListener("online", function () { showOnline(); flush(); });
   window.addEventListener("offline", showOnline);
   showOnline();
-  render().then(flush);
+  refused.then(render, render).then(flush);
   if (navigator.onLine) keepPages();
 })();
