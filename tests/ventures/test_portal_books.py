@@ -268,3 +268,13 @@ def test_the_installable_app_files_are_served_under_business(client: Client) -> 
 
 def test_home_links_my_business(maria: Client) -> None:
     assert 'href="/business/"' in maria.get("/").content.decode()
+
+
+def test_the_books_speak_portuguese_and_english(world: World, venture_a: Venture) -> None:
+    client = _client(world.participant_a)
+    for language, words in (("pt-br", ("Meu negócio", "Venda", "Despesa", "Hoje")),
+                            ("en", ("My business", "Sale", "Expense", "Today"))):  # fmt: skip
+        client.cookies["django_language"] = language
+        page = client.get(f"/business/{venture_a.pk}/").content.decode()
+        for word in words:
+            assert word in page, (language, word)
