@@ -152,7 +152,7 @@
     }).then(function (response) {
       if (response.status === 201) return dropItem(item.id).then(function () { return "sent"; });
       if (response.status === 200) return dropItem(item.id).then(function () { return "known"; });
-      if (response.status === 422 || response.status === 409 || response.status === 400) {
+      if ([400, 404, 409, 422].indexOf(response.status) >= 0) {
         return response.json().then(function (answer) {
           var error = answer && answer.error || {};
           var fields = error.fields || [];

@@ -48,6 +48,9 @@ self.addEventListener("fetch", (event) => {
       if (response.ok && !response.redirected && response.type === "basic") {
         const copy = response.clone();
         caches.open(PAGES).then((cache) => cache.put(request, copy));
+      } else if (response.redirected && new URL(response.url).pathname.startsWith("/accounts/")) {
+        // Signed out: the kept pages are someone's books; they go with the session.
+        caches.delete(PAGES);
       }
       return response;
     }).catch(() => caches.match(request, {cacheName: PAGES, ignoreSearch: url.search === ""})
