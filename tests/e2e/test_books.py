@@ -83,6 +83,8 @@ def test_a_vendor_keeps_her_books_online_and_offline(
     context = _phone(browser, live_server.url, world.participant_a)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    blocked: list[str] = []  # the site's CSP allows no inline script or style
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
     page.goto(live_server.url + "/")
     page.get_by_role("link", name=re.compile("Mi negocio")).click()
     page.get_by_role("link", name="Registrar mi negocio").click()
@@ -177,4 +179,5 @@ def test_a_vendor_keeps_her_books_online_and_offline(
     page.reload()
     page.wait_for_load_state("networkidle")
     assert LedgerEntry.objects.filter(venture=venture).count() == before + 4
+    assert blocked == []
     context.close()
