@@ -198,8 +198,10 @@ def void_entry(request: HttpRequest, entry_id: str, payload: VoidIn) -> LedgerEn
     "/entries/{entry_id}/receipt",
     response=EntryOut,
     summary="Attach a receipt photo to my entry (JPEG, PNG or WebP, at most 10 MB)",
-    description="The picture is re-encoded without any metadata (GPS, EXIF, XMP, comments).",
+    description="The picture is re-encoded without any metadata (GPS, EXIF, XMP, comments). "
+    "Also open to the portal's signed-in session with its CSRF token, for the pages' outbox.",
     openapi_extra=UPLOAD_BODY,
+    auth=[session_auth, portal_session_auth],
 )
 def attach_receipt(request: HttpRequest, entry_id: str) -> LedgerEntry:
     user = request_user(request)

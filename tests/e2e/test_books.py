@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
@@ -77,8 +78,16 @@ def _fits(page: Any) -> None:
 
 
 def test_a_vendor_keeps_her_books_online_and_offline(
-    live_server: Any, browser: Any, world: World, erasable_ledger: None
-) -> None:
+    live_server: Any, browser: Any, world: World, erasable_ledger: None, tmp_path: Path,
+    settings: Any,
+) -> None:  # fmt: skip
+    settings.STORAGES = {  # receipts of this test go to its own folder
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
     SHOTS.mkdir(parents=True, exist_ok=True)
     context = _phone(browser, live_server.url, world.participant_a)
     page = context.new_page()
@@ -136,8 +145,12 @@ def test_a_vendor_keeps_her_books_online_and_offline(
     page.reload()
     before = LedgerEntry.objects.filter(venture=venture).count()
     context.set_offline(True)
-    for amount in ("3", "4.50", "5"):
-        _log(page, amount, online=False)
+    receipt = tmp_path / "recibo.jpg"
+    Image.new("RGB", (40, 30), "white").save(receipt, "JPEG")
+    _log(page, "3", online=False)
+    page.set_input_files("#receipt", str(receipt))  # a photo of the receipt, taken offline
+    _log(page, "4.50", online=False)
+    _log(page, "5", online=False)
     expect(page.locator("#outbox-title")).to_have_text("3 ventas por enviar")
     assert page.locator("#offline-note").is_visible()
     page.reload()  # a reload without coverage: the page comes from the phone, the sales too
@@ -153,6 +166,7 @@ def test_a_vendor_keeps_her_books_online_and_offline(
     sent = LedgerEntry.objects.filter(venture=venture).order_by("received_at")[before:]
     assert sorted(e.amount for e in sent) == [Decimal("3.00"), Decimal("4.50"), Decimal("5.00")]
     assert len({e.pk for e in sent}) == 3
+    assert [bool(e.receipt) for e in sorted(sent, key=lambda e: e.amount)] == [False, True, False]
     page.reload()  # nothing is sent twice
     page.wait_for_load_state("networkidle")
     assert LedgerEntry.objects.filter(venture=venture).count() == before + 3

@@ -150,8 +150,13 @@
       headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
       body: JSON.stringify(body)
     }).then(function (response) {
-      if (response.status === 201) return dropItem(item.id).then(function () { return "sent"; });
-      if (response.status === 200) return dropItem(item.id).then(function () { return "known"; });
+      if (response.status === 201 || response.status === 200) {
+        var outcome = response.status === 201 ? "sent" : "known";
+        return sendReceipt(item).then(function (done) {
+          if (!done) return "later"; // the entry is in; its photo goes on the next try
+          return dropItem(item.id).then(function () { return outcome; });
+        });
+      }
       if ([400, 404, 409, 422].indexOf(response.status) >= 0) {
         return response.json().then(function (answer) {
           var error = answer && answer.error || {};
@@ -162,6 +167,22 @@
       }
       return "later"; // signed out, server trouble: keep it and try again later
     }, function () { return "later"; });
+  }
+
+  // A receipt photo taken without coverage follows its entry. True when nothing is left to
+  // send: sent, already there (409), or refused as a picture (it cannot get better by waiting).
+  function sendReceipt(item) {
+    if (!item.receipt) return Promise.resolve(true);
+    var body = new FormData();
+    body.append("file", item.receipt, item.receipt.name || "receipt.jpg");
+    return fetch("/api/v1/entries/" + encodeURIComponent(item.id) + "/receipt", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"X-CSRFToken": csrfToken()},
+      body: body
+    }).then(function (response) {
+      return response.status < 500 && response.status !== 401 && response.status !== 403;
+    }, function () { return false; });
   }
 
   var flushing = false;
@@ -239,6 +260,8 @@
       category: kind === "expense" ? String(data.get("category") || "") : "",
       note: method === "customer_credit" ? customer : String(data.get("note") || "").trim(),
       payLabel: checked && checked.parentNode ? checked.parentNode.textContent.trim() : pay,
+      // Online the form carries the photo itself; offline it waits here with its entry.
+      receipt: !online && data.get("receipt") && data.get("receipt").size ? data.get("receipt") : null,
       created: new Date().toISOString()
     };
     if (online) {
@@ -250,7 +273,7 @@
     // At once, before the next tap: the next entry is another one, with an id of its own.
     form.querySelector("[name=entry_id]").value = newId();
     fieldError("");
-    ["amount", "customer", "note"].forEach(function (name) { form.querySelector("[name=" + name + "]").value = ""; });
+    ["amount", "customer", "note", "receipt"].forEach(function (name) { form.querySelector("[name=" + name + "]").value = ""; });
     putItem(item).then(render);
   }
 
