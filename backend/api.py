@@ -7,12 +7,9 @@ through one of the handlers below, so clients see one shape:
 
 from typing import Any
 
-from allauth.headless.contrib.ninja.security import XSessionTokenAuth
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -27,46 +24,13 @@ from backend.lib.openapi_links import add_links
 from backend.lib.ratelimit import ClientAnonRateThrottle, ClientAuthRateThrottle
 from backend.lib.validation import readable_errors
 from backend.outcomes.api import router as outcomes_router
-from backend.programmes.access import requires_mfa
 from backend.programmes.api import router as programmes_router
+from backend.programmes.api_auth import session_auth
 from backend.programmes.invitations_api import router as invitations_router
 from backend.sync.api import router as sync_router
 from backend.training.api import router as training_router
 from backend.training.credential_api import router as credentials_router
 from backend.ventures.api import router as ventures_router
-
-
-class SessionTokenAuth(XSessionTokenAuth):
-    """allauth's token check, described properly in the OpenAPI security scheme.
-
-    It also refuses closed accounts, applies the person's chosen language to the response,
-    and keeps staff and donor viewers out until they have set up a second factor.
-    """
-
-    openapi_in = "header"
-    openapi_name = "X-Session-Token"
-
-    def __call__(self, request: HttpRequest) -> Any:
-        user = super().__call__(request)
-        if user is None or not getattr(user, "is_active", False):
-            return None
-        # The language the person chose in the app wins over the phone's Accept-Language.
-        translation.activate(user.preferred_language)
-        request.LANGUAGE_CODE = user.preferred_language
-        if (
-            settings.IMPULSA_MFA_REQUIRED
-            and requires_mfa(user)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        ):
-            raise DomainError(
-                _("Set up two-factor authentication before you can see programme data."),
-                code="mfa_required",
-                status=403,
-            )
-        return user
-
-
-session_auth = SessionTokenAuth()
 
 ERROR_SCHEMA = {
     "type": "object",

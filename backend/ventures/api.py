@@ -16,6 +16,7 @@ from backend.lib.validation import Id
 from backend.programmes.access import (
     managed_programmes,
 )
+from backend.programmes.api_auth import portal_session_auth, session_auth
 
 from . import records, selectors, services
 from .access import access_entry, access_own_entry, access_own_venture, access_venture
@@ -139,7 +140,9 @@ def get_photo(request: HttpRequest, venture_id: Id) -> HttpResponse:
     response={201: EntryOut, 200: EntryOut},
     summary="Record a sale, expense or repayment (idempotent on the client's id)",
     description="201 when new; 200 when the same id and content were already recorded; "
-    "409 when the id is taken by an entry with other content.",
+    "409 when the id is taken by an entry with other content. Also open to the portal's "
+    "signed-in session (its cookie and the CSRF token in X-CSRFToken), for the pages' outbox.",
+    auth=[session_auth, portal_session_auth],
 )
 def create_entry(request: HttpRequest, venture_id: Id, payload: EntryIn) -> Status[LedgerEntry]:
     venture = _own_venture(request, venture_id)
@@ -192,8 +195,10 @@ def void_entry(request: HttpRequest, entry_id: str, payload: VoidIn) -> LedgerEn
     "/entries/{entry_id}/receipt",
     response=EntryOut,
     summary="Attach a receipt photo to my entry (JPEG, PNG or WebP, at most 10 MB)",
-    description="The picture is re-encoded without any metadata (GPS, EXIF, XMP, comments).",
+    description="The picture is re-encoded without any metadata (GPS, EXIF, XMP, comments). "
+    "Also open to the portal's signed-in session with its CSRF token, for the pages' outbox.",
     openapi_extra=UPLOAD_BODY,
+    auth=[session_auth, portal_session_auth],
 )
 def attach_receipt(request: HttpRequest, entry_id: str) -> LedgerEntry:
     user = request_user(request)

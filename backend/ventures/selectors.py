@@ -5,14 +5,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from backend.accounts.models import User
 from backend.lib.money import to_string
 
 from .access import ventures_visible_to
-from .models import Method, Venture, VentureDay, VentureMonth
+from .models import Kind, LedgerEntry, Method, Venture, VentureDay, VentureMonth
 from .services import month_of
 
 ZERO = Decimal(0)
@@ -155,3 +155,123 @@ def _next(day: dt.date, period: str) -> dt.date:
 
 def monthly_series(venture: Venture) -> list[VentureMonth]:
     return list(VentureMonth.objects.filter(venture=venture).order_by("month"))
+
+
+# --- the owner's pages in the portal ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodTotals:
+    key: str  # "today", "week", "month"
+    start: dt.date
+    sales: Decimal
+    expenses: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return self.sales - self.expenses
+
+
+def period_totals(venture: Venture, *, today: dt.date) -> list[PeriodTotals]:
+    """Today, this week (Monday first) and this month so far, from the day rollups: one query."""
+    starts = {"today": today, "week": bucket_start(today, "week"), "month": month_of(today)}
+    sums = {key: [ZERO, ZERO] for key in starts}
+    rows = VentureDay.objects.filter(
+        venture=venture, day__range=(min(starts.values()), today)
+    ).values_list("day", "sales", "expenses")
+    for day, sales, expenses in rows:
+        for key, start in starts.items():
+            if day >= start:
+                sums[key][0] += sales
+                sums[key][1] += expenses
+    return [PeriodTotals(key, starts[key], *sums[key]) for key in starts]
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: dt.date
+    sales: Decimal
+    expenses: Decimal
+    entries: int
+
+    @property
+    def left(self) -> Decimal:
+        return self.sales - self.expenses
+
+
+def last_months(venture: Venture, *, today: dt.date, count: int = 12) -> list[MonthFigures]:
+    """The ``count`` calendar months ending with this one, empty months included: one query."""
+    months = [month_of(today)]
+    for _i in range(count - 1):
+        months.insert(0, month_of(months[0] - dt.timedelta(days=1)))
+    stored = {
+        m.month: m for m in VentureMonth.objects.filter(venture=venture, month__gte=months[0])
+    }
+    return [
+        MonthFigures(m, stored[m].sales, stored[m].expenses, stored[m].entries)
+        if m in stored
+        else MonthFigures(m, ZERO, ZERO, 0)
+        for m in months
+    ]
+
+
+def best_and_worst(months: list[MonthFigures]) -> tuple[MonthFigures | None, MonthFigures | None]:
+    """The months with the most and the fewest sales among those with any entry."""
+    active = [m for m in months if m.entries]
+    if len(active) < 2:
+        return None, None
+    best = max(active, key=lambda m: (m.sales, m.month))
+    worst = min(active, key=lambda m: (m.sales, -m.month.toordinal()))
+    return best, worst
+
+
+@dataclass
+class CustomerCredit:
+    """What one customer owes, and since when: repayments settle the oldest credit first."""
+
+    name: str
+    owed: Decimal
+    since: dt.date
+    days: int
+
+
+def credit_customers(venture: Venture, *, today: dt.date) -> list[CustomerCredit]:
+    """Customers who owe the venture, largest balance first: one query.
+
+    A credit sale and its repayments name the customer in their note; names are matched
+    ignoring case and spaces at the ends.
+    """
+    rows = (
+        LedgerEntry.objects.filter(venture=venture, voided_at__isnull=True)
+        .filter(Q(kind=Kind.REPAYMENT) | Q(payment_method=Method.CUSTOMER_CREDIT))
+        .order_by("occurred_on", "received_at")
+        .values_list("kind", "amount", "occurred_on", "note")
+    )
+    sales: dict[str, list[list[Any]]] = {}
+    repaid: dict[str, Decimal] = {}
+    names: dict[str, str] = {}
+    for kind, amount, day, note in rows:
+        key = customer_key(note)
+        names.setdefault(key, note.strip())
+        if kind == Kind.REPAYMENT:
+            repaid[key] = repaid.get(key, ZERO) + amount
+        else:
+            sales.setdefault(key, []).append([day, amount])
+    out = []
+    for key, credit in sales.items():
+        left = repaid.get(key, ZERO)
+        for item in credit:  # oldest first
+            settled = min(left, item[1])
+            item[1] -= settled
+            left -= settled
+        open_items = [item for item in credit if item[1] > 0]
+        if open_items:
+            since = open_items[0][0]
+            owed = sum((item[1] for item in open_items), ZERO)
+            out.append(CustomerCredit(names[key], owed, since, (today - since).days))
+    out.sort(key=lambda c: (-c.owed, c.since, c.name.lower()))
+    return out
+
+
+def customer_key(note: str) -> str:
+    return " ".join(note.split()).casefold()

@@ -183,9 +183,11 @@ EXTRA = {
 }
 
 
-def _crawl(page: Any, base: str, role: str, limit: int = 40) -> dict[str, dict[str, Any]]:
+def _crawl(
+    page: Any, base: str, role: str, extra: list[str], limit: int = 40
+) -> dict[str, dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
-    queue = ["/", *EXTRA.get(role, [])]
+    queue = ["/", *EXTRA.get(role, []), *extra]
     while queue and len(seen) < limit:
         path = queue.pop(0)
         if path in seen:
@@ -209,11 +211,14 @@ def test_every_portal_page_fits_a_360_px_phone_for_every_role(
     problems = []
     visited: dict[str, list[str]] = {}
     charts: dict[str, int] = {}
+    # The books' full entry form is the target of the venture page's form, not of a link.
+    venture = Venture.objects.get(owner=world.participant_a)
+    extra = {"participant_a": [f"/business/{venture.pk}/entries/new/"]}
     for role in ROLES:
         context = _signed_in(browser, live_server.url, getattr(world, role))
         page = context.new_page()
         page.set_default_timeout(15_000)
-        pages = _crawl(page, live_server.url, role)
+        pages = _crawl(page, live_server.url, role, extra.get(role, []))
         context.close()
         visited[role] = sorted(pages)
         if role == "manager":
@@ -224,6 +229,9 @@ def test_every_portal_page_fits_a_360_px_phone_for_every_role(
     # Each role reached the pages its navigation offers, not only the home page.
     assert "/finance/savings/" in visited["participant_a"]
     assert "/finance/knowledge-test/pre/" in visited["participant_a"]
+    books = f"/business/{venture.pk}/"
+    for path in ("", "entries/", "credit/", "edit/"):
+        assert books + path in visited["participant_a"], path
     assert any(p.startswith("/training/cohorts/") for p in visited["trainer"])
     # A report's own page (its id in the path) carries the chart; /reports/iati/ is a form.
     reports = [p for p in visited["manager"] if re.fullmatch(r"/reports/[0-9a-f-]{36}/", p)]

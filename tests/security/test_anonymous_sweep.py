@@ -25,6 +25,8 @@ PUBLIC = [
     r"^api/v1/finance/credit-cost$",
     r"^verify(/|$)",  # the certificate check, and its form at /verify/ (or /verify)
     r"^ventures/verify/",
+    # The books' installable app: a browser fetches its manifest without the session cookie.
+    r"^business/(sw\.js|manifest\.webmanifest)$",
     # Verifiable credentials: the check, and the keys, issuers and status lists verifiers fetch.
     r"^credentials/(verify/|status/|issuers/)",
     r"^\.well-known/jwks\.json$",
