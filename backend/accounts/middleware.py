@@ -105,7 +105,7 @@ class RequestSizeLimitMiddleware:
     the limit is, in the shape the caller reads: the API's error object, allauth's error list
     on its app endpoints, a short translated text on portal pages. Multipart bodies carry a
     picture (API uploads only) and may be as large as one picture (backend.lib.images.MAX_BYTES)
-    plus framing.
+    plus framing, or a spreadsheet on the portal's import pages (backend.programmes.onboarding).
     """
 
     MULTIPART_FRAMING = 64 * 1024
@@ -119,6 +119,10 @@ class RequestSizeLimitMiddleware:
 
         if request.path.startswith("/api/") and request.content_type == "multipart/form-data":
             return MAX_BYTES + cls.MULTIPART_FRAMING
+        if request.path.endswith("/import/") and request.content_type == "multipart/form-data":
+            from backend.programmes.onboarding import MAX_BYTES as IMPORT_MAX_BYTES
+
+            return IMPORT_MAX_BYTES + cls.MULTIPART_FRAMING  # a spreadsheet of participants
         return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
