@@ -1,0 +1,13 @@
+"""Objects the import pages name: a checked participant file of programme A."""
+
+from backend.programmes import onboarding
+from tests.conftest import World
+
+
+def build(world: World) -> dict[str, object]:
+    job, _table = onboarding.create_job(
+        programme=world.programme_a, actor=world.manager, kind="participants",
+        filename="people.csv", data="Nombre;Teléfono;Consentimiento\nAna;986000001;papel\n".encode(),
+    )  # fmt: skip
+    onboarding.dry_run(job)
+    return {"import_job_a": job}
