@@ -275,6 +275,7 @@ HXL_FIELDS = {
     "#date+consent": "consent_date",
 }
 
+
 def _fold(text: Any) -> str:
     """Lower case, no accents, words separated by single spaces."""
     plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
@@ -519,6 +520,12 @@ class Row:
         self.problems.append({"line": self.line, "field": column, "code": code, "params": params})
 
     @property
+    def uid(self) -> int:
+        """The person's user id, once the row has one (an account found or just created)."""
+        assert self.user_id is not None
+        return self.user_id
+
+    @property
     def valid(self) -> bool:
         return not self.problems
 
@@ -562,8 +569,10 @@ def _parse_row(
     number = _text(first("id_document_number"))
     if number and not row.problems:
         row.document = document_key(programme, doc_type, number)
-    if not row.phone and not row.document and not any(
-        p["field"] in {"phone", "id_document_type"} for p in row.problems
+    if (
+        not row.phone
+        and not row.document
+        and not any(p["field"] in {"phone", "id_document_type"} for p in row.problems)
     ):
         row.problem("phone", "no_identity")
     if kind == ImportKind.PARTICIPANTS:
@@ -723,7 +732,8 @@ def _members_by_identity(programme: Programme, rows: list[Row]) -> tuple[dict, d
     documents = [r.document for r in rows if r.document]
     by_phone: dict[str, int] = {}
     for chunk in _chunks(phones):
-        by_phone.update(User.objects.filter(phone__in=chunk).values_list("phone", "pk"))
+        found = User.objects.filter(phone__in=chunk).values_list("phone", "pk")
+        by_phone.update((phone, pk) for phone, pk in found if phone)
     by_document: dict[str, int] = {}
     for chunk in _chunks(documents):
         by_document.update(
@@ -925,6 +935,13 @@ def run_job(job_id: int) -> None:
     if not claimed:
         return
     job = ImportJob.objects.select_related("programme", "created_by").get(pk=job_id)
+    language = job.created_by.language if job.created_by else settings.LANGUAGE_CODE
+    with translation.override(language):  # the failure message is read by the manager
+        _run_claimed(job)
+
+
+def _run_claimed(job: ImportJob) -> None:
+    job_id = job.pk
     try:
         rows = check_rows(
             programme=job.programme, table=job_table(job), columns=job.columns, kind=job.kind,
@@ -990,8 +1007,8 @@ def _write_batch(*, job: ImportJob, notice: ConsentNotice, rows: list[Row], zone
     # so nobody's own account is changed, or shown to the programme, without their say. The
     # invitations (and their SMS) go out once the whole import is committed.
     invited = [r.phone for r in rows if r.user_id is not None and r.phone]
-    if invited:
-        actor = job.created_by
+    actor = job.created_by
+    if invited and actor is not None:
         transaction.on_commit(
             lambda: [invite_participant(programme=programme, phone=p, actor=actor) for p in invited]
         )
@@ -1004,7 +1021,7 @@ def _write_batch(*, job: ImportJob, notice: ConsentNotice, rows: list[Row], zone
     for user, row in zip(users, new, strict=True):
         row.user_id = user.pk
     ParticipantProfile.objects.bulk_create(
-        [ParticipantProfile(user_id=r.user_id, **r.profile) for r in new]
+        [ParticipantProfile(user_id=r.uid, **r.profile) for r in new]
     )
     consents = []
     for r in new:
@@ -1015,21 +1032,21 @@ def _write_batch(*, job: ImportJob, notice: ConsentNotice, rows: list[Row], zone
         )  # fmt: skip
         consents.append(
             Consent(
-                user_id=r.user_id, notice=notice, channel=r.consent["channel"],
+                user_id=r.uid, notice=notice, channel=r.consent["channel"],
                 purposes=sorted(set(job.purposes)), given_at=given, witness=r.consent["witness"],
             )
         )  # fmt: skip
     Consent.objects.bulk_create(consents)
     Membership.objects.bulk_create(
-        [Membership(user_id=r.user_id, programme=programme, role=ProgrammeRole.PARTICIPANT)
+        [Membership(user_id=r.uid, programme=programme, role=ProgrammeRole.PARTICIPANT)
          for r in new]
     )  # fmt: skip
     ImportedPerson.objects.bulk_create(
-        [ImportedPerson(programme=programme, user_id=r.user_id, document_key=r.document)
+        [ImportedPerson(programme=programme, user_id=r.uid, document_key=r.document)
          for r in new if r.document]
     )  # fmt: skip
     AuditEvent.objects.bulk_create(
-        [AuditEvent(actor=job.created_by, action="participant.import", subject_id=r.user_id,
+        [AuditEvent(actor=job.created_by, action="participant.import", subject_id=r.uid,
                     object_type="ImportJob", object_id=str(job.pk),
                     detail={"fields": sorted(r.profile)}) for r in new]
     )  # fmt: skip
@@ -1052,10 +1069,12 @@ def apply_enrolments(*, job: ImportJob, actor: User) -> int:
         programme=job.programme, table=job_table(job), columns=job.columns, kind=job.kind,
         cohort=job.cohort,
     )  # fmt: skip
+    cohort = job.cohort
+    assert cohort is not None  # an enrolment job always belongs to a cohort
     added = 0
     for row in rows:
         if row.valid and row.user_id is not None:
-            training.enroll(actor=actor, cohort=job.cohort, participant_id=row.user_id)
+            training.enroll(actor=actor, cohort=cohort, participant_id=row.user_id)
             added += 1
     summarise(job, rows)
     job.added_rows, job.processed_rows = added, len(rows)

@@ -19,6 +19,7 @@ from backend.accounts.audit import audit
 from backend.accounts.http import request_user
 from backend.accounts.models import User
 from backend.accounts.services import current_notice
+from backend.lib.formats import format_number
 
 from . import access, onboarding
 from .models import ImportJob, ImportKind, Programme
@@ -119,7 +120,7 @@ def start_page(request: HttpRequest, place: Place, template: str) -> HttpRespons
             "error": error,
             "jobs": [{"job": j, "url": place.job_url(j)} for j in jobs],
             "max_mb": onboarding.MAX_BYTES // (1024 * 1024),
-            "max_rows": onboarding.MAX_ROWS,
+            "max_rows": format_number(onboarding.MAX_ROWS, country=place.programme.country),
             "fields": onboarding.fields_for(place.kind).values(),
         },
         status=422 if error else 200,
@@ -272,7 +273,9 @@ def errors_csv(request: HttpRequest, place: Place, job_id: int) -> HttpResponse:
 
 @login_required
 def import_start(request: HttpRequest, programme_id: int) -> HttpResponse:
-    return start_page(request, _programme_place(request, programme_id), "programmes/import_start.html")
+    return start_page(
+        request, _programme_place(request, programme_id), "programmes/import_start.html"
+    )
 
 
 @login_required
@@ -303,4 +306,3 @@ def import_progress(request: HttpRequest, programme_id: int, job_id: int) -> Htt
             "total": job.total_rows,
         }
     )
-

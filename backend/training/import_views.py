@@ -26,10 +26,7 @@ from .models import Cohort
 def _place(request: HttpRequest, cohort_id: int) -> Place:
     user = request_user(request)
     cohort = (
-        access.cohorts_visible_to(user)
-        .select_related("programme")
-        .filter(pk=cohort_id)
-        .first()
+        access.cohorts_visible_to(user).select_related("programme").filter(pk=cohort_id).first()
     )
     if cohort is None or not access.may_manage_cohort(user, cohort):
         raise Http404  # trainers enrol people one by one; a file is for the programme's managers

@@ -62,7 +62,9 @@ urlpatterns += [
 
 # Enrolment from a file (import_views.py), for the programme's managers.
 urlpatterns += [
-    path("training/cohorts/<id:cohort_id>/import/", import_views.import_start, name="training_import"),
+    path(
+        "training/cohorts/<id:cohort_id>/import/", import_views.import_start, name="training_import"
+    ),
     path(
         "training/cohorts/<id:cohort_id>/import/<id:job_id>/",
         import_views.import_job,

@@ -3,11 +3,13 @@
 from backend.programmes import onboarding
 from tests.conftest import World
 
+PEOPLE = "Nombre;Teléfono;Consentimiento\nAna;986000001;papel\n"
+
 
 def build(world: World) -> dict[str, object]:
     job, _table = onboarding.create_job(
         programme=world.programme_a, actor=world.manager, kind="participants",
-        filename="people.csv", data="Nombre;Teléfono;Consentimiento\nAna;986000001;papel\n".encode(),
+        filename="people.csv", data=PEOPLE.encode(),
     )  # fmt: skip
     onboarding.dry_run(job)
     return {"import_job_a": job}
