@@ -478,3 +478,29 @@ def test_trainers_cannot_enrol_from_a_file(world: World) -> None:
     client = Client()
     client.force_login(world.trainer)
     assert client.get(f"/training/cohorts/{cohort.pk}/import/").status_code == 404
+
+
+def test_a_file_left_unfinished_is_not_kept_beyond_two_days(world: World) -> None:
+    job = upload(world, kobo_csv([person(1)]))
+    fresh = upload(world, kobo_csv([person(2)]))
+    ImportJob.objects.filter(pk=job.pk).update(
+        created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    )
+    client = Client()
+    client.force_login(world.manager)
+    assert client.get(f"/programmes/{world.programme_a.pk}/import/").status_code == 200
+    job.refresh_from_db()
+    fresh.refresh_from_db()
+    assert bytes(job.content) == b""
+    assert job.status == ImportJob.Status.DISCARDED
+    assert bytes(fresh.content) != b""
+
+
+def test_a_job_is_applied_once_however_often_it_is_queued(world: World) -> None:
+    job = run(upload(world, kobo_csv([person(1), person(2)])), world)
+    onboarding.queue_job(job=job, actor=world.manager)
+    onboarding.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert imported(world) == 2
+    assert Consent.objects.filter(user__phone="+51986100001").count() == 1
