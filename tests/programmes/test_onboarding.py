@@ -483,9 +483,7 @@ def test_trainers_cannot_enrol_from_a_file(world: World) -> None:
 def test_a_file_left_unfinished_is_not_kept_beyond_two_days(world: World) -> None:
     job = upload(world, kobo_csv([person(1)]))
     fresh = upload(world, kobo_csv([person(2)]))
-    ImportJob.objects.filter(pk=job.pk).update(
-        created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    )
+    ImportJob.objects.filter(pk=job.pk).update(created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     client = Client()
     client.force_login(world.manager)
     assert client.get(f"/programmes/{world.programme_a.pk}/import/").status_code == 200
