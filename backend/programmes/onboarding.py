@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -765,7 +765,6 @@ def _mark_existing_people(programme: Programme, rows: list[Row]) -> None:
 
 
 def _match_enrolments(programme: Programme, cohort: Any, rows: list[Row]) -> None:
-    from backend.accounts.services import active_consent
     from backend.training.models import Enrollment, EnrollmentStatus
 
     by_phone, by_document, members = _members_by_identity(programme, rows)
@@ -779,9 +778,17 @@ def _match_enrolments(programme: Programme, cohort: Any, rows: list[Row]) -> Non
     )
     candidates = [r for r in rows if r.valid]
     ids = {by_document.get(r.document or "") or by_phone.get(r.phone or "") for r in candidates}
-    consenting = {
-        u.pk for u in User.objects.filter(pk__in=[i for i in ids if i]) if active_consent(u)
-    } if len(ids) <= 2000 else set()  # fmt: skip
+    # The rule of accounts.services.active_consent (the latest record, not a withdrawal), asked
+    # for a batch of people at once.
+    latest = Consent.objects.filter(user=OuterRef("pk")).order_by("-given_at", "-id")
+    consenting: set[int] = set()
+    for chunk in _chunks([i for i in ids if i]):
+        consenting.update(
+            User.objects.filter(pk__in=chunk)
+            .annotate(withdrawn=Subquery(latest.values("withdrawn")[:1]))
+            .filter(withdrawn=False)
+            .values_list("pk", flat=True)
+        )
     seen: set[int] = set()
     for row in candidates:
         found = by_document.get(row.document or "") or by_phone.get(row.phone or "")

@@ -502,3 +502,21 @@ def test_a_job_is_applied_once_however_often_it_is_queued(world: World) -> None:
     assert job.status == ImportJob.Status.DONE
     assert imported(world) == 2
     assert Consent.objects.filter(user__phone="+51986100001").count() == 1
+
+
+def test_a_cohort_file_row_without_consent_on_file_is_not_enrolled(world: World) -> None:
+    from backend.accounts.services import withdraw_consent
+
+    cohort = _cohort(world)
+    withdraw_consent(user=world.participant_b)
+    data = b"Nombre;Celular\nA;987000101\nB;987000102\n"
+    job, _table = onboarding.create_job(
+        programme=world.programme_a, actor=world.manager, kind="enrolments",
+        filename="c.csv", data=data, cohort=cohort,
+    )  # fmt: skip
+    onboarding.dry_run(job)
+    assert codes(job) == [(3, "no_consent")]
+    assert onboarding.apply_enrolments(job=job, actor=world.manager) == 1
+    assert list(Enrollment.objects.filter(cohort=cohort).values_list("participant", flat=True)) == [
+        world.participant_a.pk
+    ]
