@@ -7,6 +7,7 @@ from django.urls import include, path, register_converter
 from backend.accounts.headless import RequestLoginCodeView, ResetPasswordView, SessionsView
 from backend.api import api
 from backend.lib.converters import IdConverter
+from backend.programmes import onboarding_views
 from backend.programmes import views as programme_views
 
 register_converter(IdConverter, "id")  # before the includes below, which use it
@@ -60,6 +61,31 @@ urlpatterns = [
         "programmes/<id:programme_id>/participants/<id:user_id>/",
         programme_views.participant_detail,
         name="participant_detail",
+    ),
+    path(
+        "programmes/<id:programme_id>/import/",
+        onboarding_views.import_start,
+        name="programme_import",
+    ),
+    path(
+        "programmes/<id:programme_id>/import/<id:job_id>/",
+        onboarding_views.import_job,
+        name="programme_import_job",
+    ),
+    path(
+        "programmes/<id:programme_id>/import/<id:job_id>/columns/",
+        onboarding_views.import_mapping,
+        name="programme_import_mapping",
+    ),
+    path(
+        "programmes/<id:programme_id>/import/<id:job_id>/problems.csv",
+        onboarding_views.import_errors,
+        name="programme_import_errors",
+    ),
+    path(
+        "programmes/<id:programme_id>/import/<id:job_id>/progress",
+        onboarding_views.import_progress,
+        name="programme_import_progress",
     ),
 ]
 

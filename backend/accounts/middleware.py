@@ -106,7 +106,7 @@ class RequestSizeLimitMiddleware:
     the limit is, in the shape the caller reads: the API's error object, allauth's error list
     on its app endpoints, a short translated text on portal pages. Multipart bodies carry a
     picture (API uploads only) and may be as large as one picture (backend.lib.images.MAX_BYTES)
-    plus framing.
+    plus framing, or a spreadsheet on the portal's import pages (IMPULSA_IMPORT_MAX_BYTES).
     """
 
     MULTIPART_FRAMING = 64 * 1024
@@ -118,6 +118,8 @@ class RequestSizeLimitMiddleware:
     def limit_for(cls, request: HttpRequest) -> int:
         if request.path.startswith("/api/") and request.content_type == "multipart/form-data":
             return MAX_BYTES + cls.MULTIPART_FRAMING
+        if request.path.endswith("/import/") and request.content_type == "multipart/form-data":
+            return int(settings.IMPULSA_IMPORT_MAX_BYTES) + cls.MULTIPART_FRAMING  # a spreadsheet of participants
         return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

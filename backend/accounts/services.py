@@ -69,6 +69,16 @@ def give_consent(
     notice = ConsentNotice.objects.filter(version=notice_version).first()
     if notice is None:
         raise DomainError(_("Unknown notice version."), field="notice_version", status=422)
+    check_consent_terms(notice=notice, channel=channel, purposes=purposes, witness=witness)
+    return Consent.objects.create(
+        user=user, notice=notice, channel=channel, purposes=sorted(set(purposes)), witness=witness
+    )
+
+
+def check_consent_terms(
+    *, notice: ConsentNotice, channel: str, purposes: list[str], witness: User | None
+) -> None:
+    """The rules every consent obeys, however it is recorded (the app, a staff member, a file)."""
     if channel not in ConsentChannel.values:
         raise DomainError(_("Unknown consent channel."), field="channel", status=422)
     unknown = sorted(set(purposes) - set(notice.purposes))
@@ -80,9 +90,6 @@ def give_consent(
         )
     if channel == ConsentChannel.VERBAL and witness is None:
         raise DomainError(_("Verbal consent needs a staff witness."), field="channel", status=422)
-    return Consent.objects.create(
-        user=user, notice=notice, channel=channel, purposes=sorted(set(purposes)), witness=witness
-    )
 
 
 @transaction.atomic
@@ -95,7 +102,8 @@ def withdraw_consent(*, user: User) -> Consent:
     )
 
 
-def _check_profile(data: dict[str, Any], profile: ParticipantProfile) -> dict[str, str]:
+def check_profile_fields(data: dict[str, Any], profile: ParticipantProfile) -> dict[str, str]:
+    """The errors of these profile answers, by field (empty when they can be stored)."""
     errors: dict[str, str] = {}
     year = data.get("birth_year", profile.birth_year)
     this_year = timezone.now().year
@@ -124,7 +132,7 @@ def update_profile(*, user: User, actor: User, data: dict[str, Any]) -> Particip
     """Sets the given profile fields. Participants need consent on file first."""
     check_consent(user)
     profile, _created = ParticipantProfile.objects.select_for_update().get_or_create(user=user)
-    errors = _check_profile(data, profile)
+    errors = check_profile_fields(data, profile)
     if errors:
         field, message = next(iter(errors.items()))
         raise DomainError(

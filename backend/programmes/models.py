@@ -249,3 +249,100 @@ class Invitation(models.Model):
     @property
     def pending(self) -> bool:
         return self.accepted_at is None and self.declined_at is None
+
+
+class ImportKind(models.TextChoices):
+    PARTICIPANTS = "participants", _("Participants")
+    ENROLMENTS = "enrolments", _("Cohort enrolments")
+
+
+class ImportMapping(models.Model):
+    """How a programme's spreadsheets' columns map to profile fields, kept for the next file."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="import_mappings"
+    )
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    columns = models.JSONField(default=dict)  # column header -> field key
+    purposes = models.JSONField(default=list)  # consent purposes the paper forms cover
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("import mapping")
+        verbose_name_plural = _("import mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "kind"], name="import_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.kind}"
+
+
+class ImportJob(models.Model):
+    """One uploaded file, from its dry run to its import. The file is dropped once done."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        CHECKED = "checked", _("Checked")
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+        DISCARDED = "discarded", _("Discarded")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="import_jobs")
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    cohort = models.ForeignKey(
+        "training.Cohort", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField(default=b"")  # emptied when the job no longer needs it
+    columns = models.JSONField(default=dict)
+    purposes = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    added_rows = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list)  # [{"line", "field", "code", "params"}]
+    error = models.CharField(max_length=300, blank=True, default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} · {self.status}"
+
+
+class ImportedPerson(models.Model):
+    """A person's identity document as an import knew them, so a later file finds them again.
+
+    Only a keyed hash of the document type and number is kept, never the number itself.
+    """
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="imported_people"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    document_key = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "document_key"], name="imported_person_unique_document"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} · {self.user_id}"

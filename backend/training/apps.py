@@ -9,6 +9,11 @@ class TrainingConfig(AppConfig):
     label = "training"
     verbose_name = _("Training")
 
+    def ready(self) -> None:
+        # apps.py loads before the app registry is ready: the enrolment import registers its
+        # kind of file with the programmes' import once models can load
+        from . import onboarding  # noqa: F401
+
     def export_user_data(self, user: Any) -> dict[str, Any]:
         # apps.py loads before the app registry is ready: models and what imports them load here
         from .selectors import export_for

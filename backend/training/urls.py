@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 from django.views.generic import RedirectView
 
-from . import credential_views, manage_views, views
+from . import credential_views, import_views, manage_views, views
 
 urlpatterns: list[URLPattern] = [
     path("training/", views.cohorts, name="training_cohorts"),
@@ -98,4 +98,26 @@ urlpatterns += [
         name="training_revoke",
     ),
     path("training/cohorts/<id:cohort_id>/summary/", manage_views.summary, name="training_summary"),
+]
+
+# Enrolment from a file (import_views.py), for the programme's managers.
+urlpatterns += [
+    path(
+        "training/cohorts/<id:cohort_id>/import/", import_views.import_start, name="training_import"
+    ),
+    path(
+        "training/cohorts/<id:cohort_id>/import/<id:job_id>/",
+        import_views.import_job,
+        name="training_import_job",
+    ),
+    path(
+        "training/cohorts/<id:cohort_id>/import/<id:job_id>/columns/",
+        import_views.import_mapping,
+        name="training_import_mapping",
+    ),
+    path(
+        "training/cohorts/<id:cohort_id>/import/<id:job_id>/problems.csv",
+        import_views.import_errors,
+        name="training_import_errors",
+    ),
 ]

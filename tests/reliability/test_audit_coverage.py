@@ -26,7 +26,7 @@ from backend.accounts.models import AuditEvent
 from backend.api import api
 from backend.ventures import services as venture_services
 from tests.conftest import ApiClient, World
-from tests.security.access import fund, training, ventures
+from tests.security.access import fund, onboarding, training, ventures
 
 
 @dataclass(frozen=True)
@@ -207,6 +207,23 @@ PORTAL_PAGES: dict[str, Audited | str] = {
     "programmes/<id:programme_id>/participants/<id:user_id>/": Audited(
         "participant.view", "/programmes/{programme_a}/participants/{participant_a}/"
     ),
+    "programmes/<id:programme_id>/import/": "the upload form and the manager's own file names",
+    "programmes/<id:programme_id>/import/<id:job_id>/columns/": "the file's column headers "
+    "and two sample cells of the manager's own upload; nothing read from the database",
+    "programmes/<id:programme_id>/import/<id:job_id>/": Audited(
+        "participant.import.preview", "/programmes/{programme_a}/import/{import_job_a}/"
+    ),
+    "programmes/<id:programme_id>/import/<id:job_id>/problems.csv": Audited(
+        "participant.import.errors", "/programmes/{programme_a}/import/{import_job_a}/problems.csv"
+    ),
+    "programmes/<id:programme_id>/import/<id:job_id>/progress": "a job's status and row count",
+    "training/cohorts/<id:cohort_id>/import/": "the upload form and the manager's own file names",
+    "training/cohorts/<id:cohort_id>/import/<id:job_id>/columns/": "the file's column headers "
+    "and two sample cells of the manager's own upload",
+    "training/cohorts/<id:cohort_id>/import/<id:job_id>/": "the same page as the programme's "
+    "import, audited by it as participant.import.preview",
+    "training/cohorts/<id:cohort_id>/import/<id:job_id>/problems.csv": "the same file as the "
+    "programme's import, audited by it as participant.import.errors",
 }
 NOT_PORTAL = ("api/", "_allauth/", "accounts/", "admin/", "i18n/", "static/")
 
@@ -254,7 +271,7 @@ def objects(world: World, tmp_path: Path, settings: Any) -> dict[str, Any]:
         },
     }
     built: dict[str, Any] = {}
-    for module in (ventures, training, fund):
+    for module in (ventures, training, fund, onboarding):
         built.update(module.build(world))
     venture, entry = built["venture_a"], built["entry_a"]
     venture_services.set_venture_photo(venture=venture, upload=_jpeg())
