@@ -32,9 +32,11 @@ class Block:
 
     @property
     def name(self) -> str:
-        first = formats.date_format(self.start, "YEAR_MONTH_FORMAT")
-        return first if self.start.month == self.end.month else _("%(a)s–%(b)s") % {
-            "a": formats.date_format(self.start, "M"),
+        if (self.start.year, self.start.month) == (self.end.year, self.end.month):
+            return formats.date_format(self.start, "YEAR_MONTH_FORMAT")
+        same_year = self.start.year == self.end.year
+        return _("%(a)s–%(b)s") % {
+            "a": formats.date_format(self.start, "M" if same_year else "M Y"),
             "b": formats.date_format(self.end, "M Y"),
         }
 
