@@ -3,15 +3,15 @@ PDF. Each scales to the width of its box (a viewBox and width 100%), so it fits 
 
 from html import escape
 
-WIDTH, BAR_HEIGHT, GAP, LABEL_WIDTH = 480, 18, 6, 170
+WIDTH, BAR_HEIGHT, GAP, LABEL_WIDTH = 360, 20, 6, 140
 GREEN, GREY, INK, MUTED = "#0b6e4f", "#d9dde4", "#1d2430", "#5b6475"
 
 
 def _svg(width: int, height: int, label: str, body: list[str]) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px;height:auto" role="img" '
-        f'aria-label="{escape(label)}" font-family="DejaVu Sans, sans-serif" font-size="11">'
+        f'width="100%" role="img" '
+        f'aria-label="{escape(label)}" font-family="DejaVu Sans, sans-serif" font-size="12">'
         + "".join(body)
         + "</svg>"
     )
@@ -26,28 +26,30 @@ def bar_chart_svg(bars: list[tuple[str, int | float | None, str]], label: str = 
     parts = []
     for i, (name, value, text) in enumerate(bars):
         y = GAP + i * (BAR_HEIGHT + GAP)
-        parts.append(f'<text x="0" y="{y + 13}" fill="{INK}">{escape(name[:28])}</text>')
+        parts.append(f'<text x="0" y="{y + 14}" fill="{INK}">{escape(name[:22])}</text>')
         if value is None:
             parts.append(
                 f'<rect x="{LABEL_WIDTH}" y="{y}" width="24" height="{BAR_HEIGHT}" fill="{GREY}"/>'
             )
             parts.append(
-                f'<text x="{LABEL_WIDTH + 30}" y="{y + 13}" fill="{MUTED}">{escape(text)}</text>'
+                f'<text x="{LABEL_WIDTH + 30}" y="{y + 14}" fill="{MUTED}">{escape(text)}</text>'
             )
             continue
-        w = 0 if top == 0 else (WIDTH - LABEL_WIDTH - 70) * float(value) / float(top)
+        w = 0 if top == 0 else (WIDTH - LABEL_WIDTH - 60) * float(value) / float(top)
         parts.append(
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{w:.1f}" height="{BAR_HEIGHT}" '
             f'fill="{GREEN}"/>'
         )
-        parts.append(f'<text x="{LABEL_WIDTH + w + 4:.1f}" y="{y + 13}">{escape(text)}</text>')
+        parts.append(f'<text x="{LABEL_WIDTH + w + 4:.1f}" y="{y + 14}">{escape(text)}</text>')
     return _svg(WIDTH, height, label, parts)
 
 
-def column_chart_svg(columns: list[tuple[str, int | None, str]], label: str = "") -> str:
-    """Vertical columns over time, (period name, value, text); withheld periods show a stub
-    and their mark, periods not yet made a dash."""
-    width, chart_h, top_pad, bottom = 320, 110, 16, 30
+def column_chart_svg(
+    columns: list[tuple[tuple[str, str], int | None, str]], label: str = ""
+) -> str:
+    """Vertical columns over time, ((period, year), value, text); withheld periods show a stub
+    and their mark, periods not made yet a dash."""
+    width, chart_h, top_pad, bottom = 320, 70, 16, 34
     n = max(len(columns), 1)
     slot = width / n
     shown = [v for _, v, _ in columns if v is not None]
@@ -56,25 +58,30 @@ def column_chart_svg(columns: list[tuple[str, int | None, str]], label: str = ""
         f'<line x1="0" y1="{top_pad + chart_h}" x2="{width}" y2="{top_pad + chart_h}" '
         f'stroke="{GREY}"/>'
     ]
-    for i, (name, value, text) in enumerate(columns):
+    for i, ((period, year), value, text) in enumerate(columns):
         x = i * slot + slot * 0.2
         w = slot * 0.6
         mid = i * slot + slot / 2
         if value is None:
-            h = 4.0
-            fill = GREY
+            h, fill = 4.0, GREY
         else:
-            h = 0 if top == 0 else chart_h * float(value) / float(top)
-            fill = GREEN
+            h, fill = (0 if top == 0 else chart_h * float(value) / float(top)), GREEN
         y = top_pad + chart_h - h
-        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{fill}"/>')
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{fill}"/>'
+        )
         parts.append(
             f'<text x="{mid:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="{INK}">'
             f"{escape(text)}</text>"
         )
+        base = top_pad + chart_h
         parts.append(
-            f'<text x="{mid:.1f}" y="{top_pad + chart_h + 16}" text-anchor="middle" '
-            f'fill="{MUTED}" font-size="10">{escape(name)}</text>'
+            f'<text x="{mid:.1f}" y="{base + 14}" text-anchor="middle" fill="{MUTED}" '
+            f'font-size="11">{escape(period)}</text>'
+        )
+        parts.append(
+            f'<text x="{mid:.1f}" y="{base + 28}" text-anchor="middle" fill="{MUTED}" '
+            f'font-size="10">{escape(year)}</text>'
         )
     return _svg(width, top_pad + chart_h + bottom, label, parts)
 

@@ -23,6 +23,7 @@ from .present import indicator_view, period_text
 
 BREAKDOWN = ("sex",)
 BLOCKS = 4  # three-month blocks in the twelve months
+DASH = "\u2013"  # an en dash between the ends of a range
 
 
 @dataclass
@@ -31,14 +32,14 @@ class Block:
     end: dt.date
 
     @property
-    def name(self) -> str:
-        if (self.start.year, self.start.month) == (self.end.year, self.end.month):
-            return formats.date_format(self.start, "YEAR_MONTH_FORMAT")
-        same_year = self.start.year == self.end.year
-        return _("%(a)s–%(b)s") % {
-            "a": formats.date_format(self.start, "M" if same_year else "M Y"),
-            "b": formats.date_format(self.end, "M Y"),
-        }
+    def name(self) -> tuple[str, str]:
+        """The months and the year(s), on two lines of a chart: ("dic-feb", "2025-2026")."""
+        months = DASH.join(
+            (formats.date_format(self.start, "M"), formats.date_format(self.end, "M"))
+        )
+        if self.start.year == self.end.year:
+            return months, str(self.end.year)
+        return months, DASH.join((str(self.start.year), str(self.end.year)))
 
 
 @dataclass
@@ -62,7 +63,9 @@ def periods(today: dt.date) -> tuple[dt.date, dt.date, list[Block]]:
     return start, end, blocks
 
 
-def _params(programme: Programme, start: dt.date, end: dt.date, breakdown: tuple[str, ...]) -> ReportParams:
+def _params(
+    programme: Programme, start: dt.date, end: dt.date, breakdown: tuple[str, ...]
+) -> ReportParams:
     d = default_dates(end + dt.timedelta(days=1))
     return ReportParams(
         programme_ids=(programme.pk,),
@@ -122,7 +125,9 @@ def build_dashboard(user: User, programmes: list[Programme]) -> list[ProgrammeDa
 
 
 def _programme_view(
-    programme: Programme, plan: tuple[dt.date, dt.date, list[Block]], found: dict[str, ReportSnapshot]
+    programme: Programme,
+    plan: tuple[dt.date, dt.date, list[Block]],
+    found: dict[str, ReportSnapshot],
 ) -> ProgrammeDashboard:
     start, end, blocks = plan
     main = found[_purpose("dashboard", programme, start, end)]
@@ -138,7 +143,9 @@ def _programme_view(
     for ind in main.data["indicators"]:
         view = indicator_view(ind, main.data["k"])
         view["trend"] = _trend(ind["code"], blocks, block_data, main.data["k"], view["name"])
-        view["targets"] = [_target(t, ind, start, end) for t in targets if t.indicator == ind["code"]]
+        view["targets"] = [
+            _target(t, ind, start, end) for t in targets if t.indicator == ind["code"]
+        ]
         out.indicators.append(view)
     return out
 
@@ -146,21 +153,25 @@ def _programme_view(
 def _trend(
     code: str, blocks: list[Block], snapshots: list[ReportSnapshot], k: int, name: str
 ) -> str:
-    columns: list[tuple[str, int | None, str]] = []
+    columns: list[tuple[tuple[str, str], int | None, str]] = []
     for block, snap in zip(blocks, snapshots, strict=True):
         if snap.status != ReportSnapshot.Status.DONE or not snap.data:
             columns.append((block.name, None, "…"))
             continue
         ind = next(i for i in snap.data["indicators"] if i["code"] == code)
         total = ind["table"]["total"]
-        text = format_number(total) if total is not None else str(
-            ind["table"].get("total_display") or f"<{k}"
+        text = (
+            format_number(total)
+            if total is not None
+            else str(ind["table"].get("total_display") or f"<{k}")
         )
         columns.append((block.name, total, text))
     return column_chart_svg(columns, label=name)
 
 
-def _target(target: IndicatorTarget, ind: dict[str, Any], start: dt.date, end: dt.date) -> dict[str, Any]:
+def _target(
+    target: IndicatorTarget, ind: dict[str, Any], start: dt.date, end: dt.date
+) -> dict[str, Any]:
     actual = ind["table"]["total"]
     same = target.period_start == start and target.period_end == end
     out: dict[str, Any] = {

@@ -174,8 +174,12 @@ def to_xlsx(data: dict[str, Any], language: str) -> bytes:
         summary.append([])
         summary.append([_("Indicator"), _("Headline figure")])
         for ind in data["indicators"]:
-            summary.append([str(NAMES[ind["code"]]), _number_or_mark(ind["table"]["total"],
-                            ind["table"].get("total_display"), k)])
+            summary.append(
+                [
+                    str(NAMES[ind["code"]]),
+                    _number_or_mark(ind["table"]["total"], ind["table"].get("total_display"), k),
+                ]
+            )
             summary.cell(summary.max_row, 2).number_format = "#,##0"
         if data["suppressed"]:
             summary.append([])
@@ -194,8 +198,9 @@ def to_xlsx(data: dict[str, Any], language: str) -> bytes:
             by_key = {(c["row"], c["col"]): c for c in ind["table"]["cells"]}
             for r in ind["table"]["rows"]:
                 cells = [by_key[(r, c)] for c in cols]
-                sheet.append([label(r), *[_number_or_mark(c["value"], c["display"], k)
-                                          for c in cells]])
+                sheet.append(
+                    [label(r), *[_number_or_mark(c["value"], c["display"], k) for c in cells]]
+                )
                 for col in range(2, 2 + len(cols)):
                     sheet.cell(sheet.max_row, col).number_format = "#,##0"
             figures = detail_figures(ind["code"], ind["details"], k)

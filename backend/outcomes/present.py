@@ -126,10 +126,10 @@ def detail_figures(code: str, details: dict[str, Any], k: int) -> list[Figure]:
                 out.append(Figure("mean_gain", name, value, text, "points"))
     elif code in CURRENCY_DETAILS:
         for currency, values in details.get("by_currency", {}).items():
-            for key, name, kind in CURRENCY_DETAILS[code]:
+            for key, lazy_name, kind in CURRENCY_DETAILS[code]:
                 if key not in values:
                     continue
-                full = f"{name} ({currency})"
+                full = f"{lazy_name} ({currency})"
                 path = f"{currency}.{key}"
                 value = values[key]
                 if kind == "money":
@@ -226,7 +226,7 @@ def design_text(params: dict[str, Any]) -> list[str]:
 
 def breakdown_text(params: dict[str, Any]) -> str:
     dims = [str(DIMENSION_NAMES.get(d, d)) for d in params.get("breakdown", [])]
-    return " × ".join(dims) if dims else _("No breakdown")
+    return " \u00d7 ".join(dims) if dims else _("No breakdown")
 
 
 def indicator_view(ind: dict[str, Any], k: int) -> dict[str, Any]:

@@ -9,7 +9,7 @@ any scheduler); it only records the due periods and queues `deliver_scheduled_re
 the task worker (`manage.py db_worker`) runs."""
 
 import datetime as dt
-import logging
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -29,7 +29,6 @@ from .models import ReportSchedule, ReportSnapshot, ScheduledReport
 from .params import M2Params, ReportParams, add_months
 from .present import period_text
 
-log = logging.getLogger(__name__)
 BREAKDOWN = ("sex",)
 
 
@@ -63,7 +62,9 @@ def period_params(programme: Programme, start: dt.date, end: dt.date) -> ReportP
     )
 
 
-def create_schedule(*, user: User, programme_id: int, funder_id: int, frequency: str) -> ReportSchedule:
+def create_schedule(
+    *, user: User, programme_id: int, funder_id: int, frequency: str
+) -> ReportSchedule:
     """A manager schedules a report of a programme they manage for one of its funders."""
     programme = access.access_managed_programme(user, programme_id)
     if programme is None:
@@ -114,7 +115,7 @@ def run_due_schedules() -> list[ScheduledReport]:
         except IntegrityError:  # another clock got there first
             continue
         if created or run.delivered_at is None:
-            transaction.on_commit(lambda pk=run.pk: deliver_scheduled_report.enqueue(pk))
+            transaction.on_commit(partial(deliver_scheduled_report.enqueue, run.pk))
             queued.append(run)
     return queued
 
@@ -124,9 +125,9 @@ def deliver_scheduled_report(run_id: int) -> None:
     """Makes the period's snapshot for each donor viewer of the funder and mails each, once."""
     from .tasks import generate_report
 
-    run = ScheduledReport.objects.select_related(
-        "schedule__programme", "schedule__funder"
-    ).get(pk=run_id)
+    run = ScheduledReport.objects.select_related("schedule__programme", "schedule__funder").get(
+        pk=run_id
+    )
     schedule = run.schedule
     params = period_params(schedule.programme, run.period_start, run.period_end)
     purpose = f"schedule:{run.pk}"

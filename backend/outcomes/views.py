@@ -175,12 +175,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     if not programmes:
         raise Http404
     boards = dashboard.build_dashboard(user, programmes)
+    suppressed = [b.snapshot for b in boards if b.snapshot and b.snapshot.suppressed]
     context = {
         "boards": boards,
         "preparing": any(b.preparing for b in boards),
-        "note": exports.suppression_note(boards[0].snapshot.k)
-        if any(b.snapshot and b.snapshot.suppressed for b in boards)
-        else "",
+        "note": exports.suppression_note(suppressed[0].k) if suppressed else "",
         "may_schedule": access.managed_programmes(user).exists(),
         "may_advanced": access.managed_programmes(user).exists(),
     }

@@ -168,4 +168,11 @@ def test_dashboard_queries_do_not_grow_with_programmes(
         )
     dashboard(client, django_capture_on_commit_callbacks)  # makes their snapshots
     assert count() == one
-    assert len(re.findall(r'class="card" id="programme-', client.get("/reports/dashboard/").content.decode())) == 4
+    assert (
+        len(
+            re.findall(
+                r'class="card" id="programme-', client.get("/reports/dashboard/").content.decode()
+            )
+        )
+        == 4
+    )

@@ -83,7 +83,8 @@ def test_csv_carries_the_details_and_keeps_value_a_number(
     assert figures["classes.improved"][value] == "1"
     assert figures["classes.maintained"][value] == "2"
     assert figures["eligible"][value] == "4"
-    assert "gain_n" in figures and "mean_gain" in figures
+    assert "gain_n" in figures
+    assert "mean_gain" in figures
     sales = figures["PEN.sales"]
     assert sales[header.index("currency")] == "PEN"
     assert sales[value] == "4700.00"
@@ -100,7 +101,8 @@ def test_a_withheld_figure_leaves_value_empty_and_says_why(
     improved = next(r for r in rows[2:] if r[header.index("figure")] == "classes.improved")
     assert (improved[value], improved[mark], improved[why]) == ("", "<5", "primary")
     hidden = [r for r in rows[2:] if r[why] != "no"]
-    assert hidden and all(r[value] == "" for r in hidden)
+    assert hidden
+    assert all(r[value] == "" for r in hidden)
     assert {r[mark] for r in hidden if r[why] in ("primary", "complementary")} <= {"<5", "x"}
 
 
