@@ -116,9 +116,10 @@ class ReportSchedule(models.Model):
     )
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("scheduled by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -138,11 +139,14 @@ class ReportSchedule(models.Model):
 class ScheduledReport(models.Model):
     """One period of a schedule: made once, whatever how often the schedule runs."""
 
-    schedule = models.ForeignKey(ReportSchedule, on_delete=models.CASCADE, related_name="runs")
-    period_start = models.DateField()
-    period_end = models.DateField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    schedule = models.ForeignKey(
+        ReportSchedule, on_delete=models.CASCADE, related_name="runs",
+        verbose_name=_("report schedule"),
+    )  # fmt: skip
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("scheduled report")
