@@ -161,7 +161,7 @@ def headline_note(ind: dict[str, Any], k: int) -> str:
     if ind["code"] != "M2" or ind["table"]["total"] is None:
         return ""
     eligible = ind["details"].get("eligible")
-    if eligible is None:
+    if not eligible:  # withheld, or no venture had enough data to compare
         return ""
     return _("%(n)s of %(d)s eligible ventures") % {
         "n": format_number(ind["table"]["total"]),
