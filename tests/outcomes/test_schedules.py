@@ -104,6 +104,13 @@ def test_only_a_manager_of_the_programme_schedules_for_its_funders(
         {"target": f"{world.programme_b.pk}:{world.funder_2.pk}", "frequency": "monthly"},
     )
     assert resp.status_code == 422
+    for huge in ({"target": f"{2**63}:{2**63}", "frequency": "monthly"}, {"stop": str(2**63)}):
+        assert client.post("/reports/schedules/", huge).status_code == 422
+    resp = client.post(
+        "/reports/schedules/",
+        {"target": f"{world.programme_a.pk}:{world.funder_1.pk}", "frequency": "daily"},
+    )
+    assert "Elija cada mes o cada trimestre." in resp.content.decode()
     assert not ReportSchedule.objects.exists()
     assert schedule(client, world, "monthly").status_code == 302
     stop = ReportSchedule.objects.get()
