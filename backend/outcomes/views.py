@@ -180,8 +180,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "boards": boards,
         "preparing": any(b.preparing for b in boards),
         "note": exports.suppression_note(suppressed[0].k) if suppressed else "",
-        "may_schedule": access.managed_programmes(user).exists(),
-        "may_advanced": access.managed_programmes(user).exists(),
+        "manages": access.managed_programmes(user).exists(),
     }
     return render(request, "outcomes/dashboard.html", context)
 

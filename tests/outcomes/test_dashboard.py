@@ -167,7 +167,7 @@ def test_dashboard_queries_do_not_grow_with_programmes(
             period_end=dt.date(2026, 12, 31),
         )
     dashboard(client, django_capture_on_commit_callbacks)  # makes their snapshots
-    assert count() == one
+    assert count() == one, one
     assert (
         len(
             re.findall(
