@@ -113,7 +113,8 @@ def build_dashboard(user: User, programmes: list[Programme]) -> list[ProgrammeDa
     ):
         found[s.purpose] = s  # the latest wins
     for key, (p, start, end, breakdown) in wanted.items():
-        if key not in found:
+        # A failed snapshot is asked for again on the next visit (the page says it failed).
+        if key not in found or found[key].status == ReportSnapshot.Status.FAILED:
             found[key] = services.request_report(
                 user=user, params=_params(p, start, end, breakdown), purpose=key
             )
