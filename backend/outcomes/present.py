@@ -163,9 +163,10 @@ def headline_note(ind: dict[str, Any], k: int) -> str:
     eligible = ind["details"].get("eligible")
     if not eligible:  # withheld, or no venture had enough data to compare
         return ""
-    return _("%(n)s of %(d)s eligible ventures") % {
+    return _("%(n)s of %(d)s eligible ventures (%(p)s)") % {
         "n": format_number(ind["table"]["total"]),
         "d": format_number(eligible),
+        "p": format_percent_value(Decimal(ind["table"]["total"]) / Decimal(eligible), decimals=0),
     }
 
 

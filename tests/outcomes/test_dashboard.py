@@ -107,9 +107,9 @@ def test_manager_dashboard_has_words_and_numbers_only(
     # M2: both ventures with enough data in the windows improved their sales; the five of
     # m2_world sold in other months and have too little data here.
     eligible = {
-        "es": "2 de 2 emprendimientos elegibles",
-        "en": "2 of 2 eligible ventures",
-        "pt-br": "2 de 2 empreendimentos elegíveis",
+        "es": "2 de 2 emprendimientos elegibles (100%)",
+        "en": "2 of 2 eligible ventures (100%)",
+        "pt-br": "2 de 2 empreendimentos elegíveis (100%)",
     }[language]
     assert eligible in text
 
