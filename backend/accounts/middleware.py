@@ -119,7 +119,9 @@ class RequestSizeLimitMiddleware:
         if request.path.startswith("/api/") and request.content_type == "multipart/form-data":
             return MAX_BYTES + cls.MULTIPART_FRAMING
         if request.path.endswith("/import/") and request.content_type == "multipart/form-data":
-            return int(settings.IMPULSA_IMPORT_MAX_BYTES) + cls.MULTIPART_FRAMING  # a spreadsheet of participants
+            return (
+                int(settings.IMPULSA_IMPORT_MAX_BYTES) + cls.MULTIPART_FRAMING
+            )  # a spreadsheet of participants
         return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -29,6 +29,10 @@ class ReportSnapshot(models.Model):
     data = models.JSONField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # What the snapshot is for, when the product asked for it rather than a person's form:
+    # "dashboard:<programme>:<start>:<end>" or "schedule:<scheduled report>".
+    purpose = models.CharField(max_length=80, blank=True, db_index=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("report snapshot")
@@ -42,3 +46,117 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} · {self.status}"
+
+
+# Indicators a programme may set a target for: those whose headline is a count of people or
+# ventures (money figures are per currency and have no single target).
+TARGET_INDICATORS = [
+    ("REACH", _("Participants reached")),
+    ("M1", _("People who strengthened business-management skills")),
+    ("M2", _("Ventures that improved or maintained their sales")),
+    ("M3", _("Participants who completed the core financial-literacy lessons")),
+    ("M4", _("Ventures with digital sales")),
+    ("M5", _("Participants saving toward a goal")),
+    ("M6", _("Ventures whose seed-capital grant was disbursed")),
+]
+
+
+class IndicatorTarget(models.Model):
+    """What a programme means to reach for one indicator over a period (its log frame)."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.CASCADE,
+        related_name="indicator_targets",
+        verbose_name=_("programme"),
+    )
+    indicator = models.CharField(_("indicator"), max_length=8, choices=TARGET_INDICATORS)
+    target = models.PositiveIntegerField(_("target"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+
+    class Meta:
+        verbose_name = _("indicator target")
+        verbose_name_plural = _("indicator targets")
+        ordering = ["programme", "indicator", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "indicator", "period_start"], name="target_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="target_period_ordered",
+            ),
+            models.CheckConstraint(condition=models.Q(target__gt=0), name="target_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.indicator} · {self.target}"
+
+
+class ReportSchedule(models.Model):
+    """A donor report a manager asked to be made every month or quarter and sent, as a link,
+    to the donor viewers of one funder of the programme."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Every month")
+        QUARTERLY = "quarterly", _("Every quarter")
+
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.CASCADE,
+        related_name="report_schedules",
+        verbose_name=_("programme"),
+    )
+    funder = models.ForeignKey(
+        "programmes.Funder",
+        on_delete=models.CASCADE,
+        related_name="report_schedules",
+        verbose_name=_("funder"),
+    )
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("scheduled by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("report schedule")
+        verbose_name_plural = _("report schedules")
+        ordering = ["programme", "funder"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "funder", "frequency"], name="schedule_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.funder} · {self.get_frequency_display()}"
+
+
+class ScheduledReport(models.Model):
+    """One period of a schedule: made once, whatever how often the schedule runs."""
+
+    schedule = models.ForeignKey(
+        ReportSchedule, on_delete=models.CASCADE, related_name="runs",
+        verbose_name=_("report schedule"),
+    )  # fmt: skip
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled report")
+        verbose_name_plural = _("scheduled reports")
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "period_start"], name="scheduled_report_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule} · {self.period_start}"

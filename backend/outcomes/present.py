@@ -1,39 +1,73 @@
-"""Report figures written for people: counts, money and means in the reader's language.
+"""Report figures written for people: counts, money, shares and dates in the reader's language.
 
-The stored snapshot keeps plain values (the API and the CSV value column read those); the
-pages, the PDF and the spreadsheet's notes write them through `backend.lib.formats`.
+The stored snapshot keeps plain values (the API reads those). The page, the dashboard, the PDF,
+the spreadsheet and the CSV all read a snapshot through this module, so each figure has one
+label and one way of being written, whatever the format.
 """
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from backend.lib.formats import format_money, format_number
+from backend.lib.formats import format_money, format_number, format_percent_value
 
-from .definitions import label
+from .charts import bar_chart_svg
+from .definitions import DEFINITIONS, DIMENSION_NAMES, NAMES, label
+from .disclosure import TOTAL
 
-# Detail keys and how people read them; money keys are written in the currency they sit under.
-DETAIL_NAMES = {
-    "classes": _("Ventures by sales change"),
-    "eligible": _("Ventures with enough data"),
-    "gain_n": _("People with both tests"),
-    "mean_gain": _("Mean knowledge gain (points)"),
-    "by_currency": "",
-    "sales": _("Sales"),
-    "digital": _("Digital sales"),
-    "ventures": _("Ventures"),
-    "contributions": "",
-    "count": _("Ventures contributing"),
-    "top2": _("Two largest contributions"),
-    "net_saved": _("Net saved"),
-    "savers": _("People saving"),
+M2_CLASS_NAMES = {
+    "improved": gettext_lazy("Ventures that improved their sales"),
+    "maintained": gettext_lazy("Ventures that maintained their sales"),
+    "declined": gettext_lazy("Ventures whose sales declined"),
+    "insufficient_data": gettext_lazy("Ventures without enough data to compare"),
 }
-MONEY_KEYS = {"sales", "digital", "top2", "net_saved"}
+# Per-currency details: their key, how people read them and what kind of figure they are.
+CURRENCY_DETAILS = {
+    "M4": [
+        ("digital_share", gettext_lazy("Share of sales received digitally"), "percent"),
+        ("sales", gettext_lazy("Sales"), "money"),
+        ("digital_sales", gettext_lazy("Digital sales"), "money"),
+        ("ventures", gettext_lazy("Ventures with digital sales"), "count"),
+    ],
+    "M5": [
+        ("net_saved", gettext_lazy("Net amount saved"), "money"),
+        ("savers", gettext_lazy("People saving"), "count"),
+    ],
+    "M6": [
+        ("donations_net", gettext_lazy("Donations received, net of refunds"), "money"),
+        ("contributions", gettext_lazy("Institutional contributions"), "money"),
+        ("disbursed", gettext_lazy("Grants disbursed"), "money"),
+        ("funded_ventures", gettext_lazy("Ventures funded"), "count"),
+    ],
+}
+
+
+@dataclass
+class Figure:
+    """One published figure: its label, the number (None when withheld), how it is written."""
+
+    key: str  # a stable machine name, such as "classes.improved" or "PEN.sales"
+    label: str
+    value: int | Decimal | None
+    text: str
+    kind: str  # "count", "money", "percent" or "points"
+    currency: str = ""
+    mark: str = ""  # "<5", "x" or "withheld" where the value is not shown
+
+
+def mark_text(mark: str | None, k: int) -> str:
+    """The mark of a withheld count as the legend explains it ("<5" or "x")."""
+    return "x" if mark == "complementary" else f"<{k}"
 
 
 def cell_text(cell: dict[str, Any]) -> str:
-    """A table cell: "<5" where withheld, else the count with the language's separators."""
+    """A table cell: "<5" or "x" where withheld, else the count with the language's separators."""
     if cell["value"] is None:
         return str(cell["display"])
     return format_number(cell["value"])
@@ -48,54 +82,188 @@ def total_text(table: dict[str, Any], k: int) -> str:
     return str(table.get("total_display") or f"<{k}")
 
 
-def detail_rows(details: dict[str, Any]) -> list[tuple[str, str]]:
-    """Nested details flattened into (label, text) rows, money in its currency."""
-    rows: list[tuple[str, str]] = []
-    _flatten(details, [], None, rows)
-    return rows
-
-
-def _flatten(
-    value: Any, path: list[str], currency: str | None, rows: list[tuple[str, str]]
-) -> None:
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if path and path[-1] == "by_currency":
-                _flatten(inner, [*path, key], str(key), rows)
-            else:
-                _flatten(inner, [*path, str(key)], currency, rows)
-        return
-    key = path[-1] if path else ""
-    text = _value_text(value, money=currency if key in MONEY_KEYS else None)
-    rows.append((_path_label(path), text))
-
-
-def _value_text(value: Any, *, money: str | None) -> str:
-    if isinstance(value, list | tuple):
-        return ", ".join(_value_text(v, money=money) for v in value) or "—"
+def _count(key: str, name: str, value: Any, marks: dict[str, str], k: int) -> Figure:
     if value is None:
-        return "—"
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-        return str(value)
-    try:
-        number = Decimal(str(value))
-    except ArithmeticError:
-        return str(value)
-    if not number.is_finite():
-        return str(value)
-    if money:
-        return format_money(number, money)
-    return format_number(number, decimals=None if number == number.to_integral() else 1)
+        text = mark_text(marks.get(key), k) if key in marks else "—"
+        return Figure(key, name, None, text, "count", mark=text if key in marks else "")
+    return Figure(key, name, int(value), format_number(value), "count")
 
 
-def _path_label(path: list[str]) -> str:
-    parts = []
-    for i, key in enumerate(path):
-        if i and path[i - 1] == "by_currency":
-            parts.append(key)  # the currency code itself
-            continue
-        name = DETAIL_NAMES.get(key)
-        if name == "":
-            continue
-        parts.append(str(name) if name is not None else label(key))
-    return " · ".join(parts)
+def _money(key: str, name: str, value: Any, currency: str) -> Figure:
+    if value is None:
+        text = _("withheld")
+        return Figure(key, name, None, text, "money", currency, mark=text)
+    amount = Decimal(str(value))
+    return Figure(key, name, amount, format_money(amount, currency), "money", currency)
+
+
+def detail_figures(code: str, details: dict[str, Any], k: int) -> list[Figure]:
+    """An indicator's details, each labelled and written for people. Keys this version does not
+    know (added by a later version of the figures) are left out rather than shown raw."""
+    marks = details.get("marks", {})
+    out: list[Figure] = []
+    if code == "M1" and "not_counted_broken" in details:
+        name = _("Completions not counted: attendance corrected below the course's rule")
+        out.append(_count("not_counted_broken", name, details["not_counted_broken"], marks, k))
+    elif code == "M2":
+        if "eligible" in details:
+            name = _("Ventures with enough data to compare (eligible)")
+            out.append(_count("eligible", name, details["eligible"], marks, k))
+        for cls, value in details.get("classes", {}).items():
+            name = str(M2_CLASS_NAMES.get(cls, label(cls)))
+            out.append(_count(f"classes.{cls}", name, value, marks, k))
+    elif code == "M3":
+        if "gain_n" in details:
+            out.append(_count("gain_n", _("People with both tests"), details["gain_n"], marks, k))
+        if "mean_gain" in details:
+            gain = details["mean_gain"]
+            name = _("Mean knowledge gain (post-test minus pre-test)")
+            if gain is None:
+                out.append(Figure("mean_gain", name, None, "—", "points"))
+            else:
+                value = Decimal(str(gain))
+                text = _("%(n)s points") % {"n": format_number(value, decimals=1)}
+                out.append(Figure("mean_gain", name, value, text, "points"))
+    elif code in CURRENCY_DETAILS:
+        for currency, values in details.get("by_currency", {}).items():
+            for key, lazy_name, kind in CURRENCY_DETAILS[code]:
+                if key not in values:
+                    continue
+                full = f"{lazy_name} ({currency})"
+                path = f"{currency}.{key}"
+                value = values[key]
+                if kind == "money":
+                    out.append(_money(path, full, value, currency))
+                elif kind == "count":
+                    out.append(_count(f"by_currency.{currency}", full, value, marks, k))
+                    out[-1].key = path
+                else:
+                    out.append(_share(path, full, value, values))
+    return out
+
+
+def _share(key: str, name: str, value: Any, values: dict[str, Any]) -> Figure:
+    if value is None:
+        hidden = values.get("sales") is None
+        text = _("withheld") if hidden else _("no sales")
+        return Figure(key, name, None, text, "percent", mark=text if hidden else "")
+    share = Decimal(str(value))
+    return Figure(key, name, share, format_percent_value(share), "percent")
+
+
+def detail_rows(code: str, details: dict[str, Any], k: int) -> list[tuple[str, str]]:
+    return [(f.label, f.text) for f in detail_figures(code, details, k)]
+
+
+def headline_note(ind: dict[str, Any], k: int) -> str:
+    """What the headline is out of, where the indicator has a denominator: M2's eligible
+    ventures ("119 of 179 eligible")."""
+    if ind["code"] != "M2" or ind["table"]["total"] is None:
+        return ""
+    eligible = ind["details"].get("eligible")
+    if not eligible:  # withheld, or no venture had enough data to compare
+        return ""
+    return _("%(n)s of %(d)s eligible ventures (%(p)s)") % {
+        "n": format_number(ind["table"]["total"]),
+        "d": format_number(eligible),
+        "p": format_percent_value(Decimal(ind["table"]["total"]) / Decimal(eligible), decimals=0),
+    }
+
+
+def generated_text(data: dict[str, Any]) -> str:
+    """When the snapshot was made, as a date and time in the reader's language."""
+    moment = parse_datetime(str(data.get("generated_at") or ""))
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def date_text(value: str | dt.date | None) -> str:
+    if not value:
+        return ""
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def period_text(start: str | dt.date, end: str | dt.date) -> str:
+    return _("%(a)s to %(b)s") % {"a": date_text(start), "b": date_text(end)}
+
+
+def design_text(params: dict[str, Any]) -> list[str]:
+    """How M2 compared sales, in plain words (never the internal name of the design)."""
+    m2 = params["m2"]
+    weeks = format_number(m2["min_weeks"])
+    tolerance = format_percent_value(Decimal(str(m2["tolerance"])), decimals=0)
+    lines = []
+    if m2["design"] == "training":
+        lines.append(
+            _(
+                "Sales before and after training: each venture's %(n)s months before its "
+                "owner's first business-skills course are compared with %(n)s months starting "
+                "%(m)s months after the owner completed it."
+            )
+            % {"n": format_number(m2["window_months"]), "m": format_number(m2["offset_months"])}
+        )
+    else:
+        lines.append(
+            _(
+                "Sales in the same months for every venture: a baseline from %(a)s is "
+                "compared with a follow-up from %(b)s."
+            )
+            % {
+                "a": period_text(m2["baseline_start"], m2["baseline_end"]),
+                "b": period_text(m2["followup_start"], m2["followup_end"]),
+            }
+        )
+    lines.append(
+        _(
+            "A venture counts when it sold in at least %(w)s different weeks of each window; "
+            "a change of up to %(t)s either way counts as maintained."
+        )
+        % {"w": weeks, "t": tolerance}
+    )
+    return lines
+
+
+def breakdown_text(params: dict[str, Any]) -> str:
+    dims = [str(DIMENSION_NAMES.get(d, d)) for d in params.get("breakdown", [])]
+    return " \u00d7 ".join(dims) if dims else _("No breakdown")
+
+
+def indicator_view(ind: dict[str, Any], k: int) -> dict[str, Any]:
+    """One indicator of a snapshot as a page, the dashboard and the PDF show it."""
+    by_key = {(c["row"], c["col"]): c for c in ind["table"]["cells"]}
+    cols = ind["table"]["cols"]
+    last = cols[-1]
+    bars = [
+        (label(r), by_key[(r, last)]["value"], cell_text(by_key[(r, last)]))
+        for r in ind["table"]["rows"]
+        if r != TOTAL
+    ]
+    return {
+        "code": ind["code"],
+        "name": NAMES.get(ind["code"], ind["code"]),
+        "definition": DEFINITIONS.get(ind["code"], ""),
+        "headline": total_text(ind["table"], k),
+        "headline_value": ind["table"]["total"],
+        "headline_note": headline_note(ind, k),
+        "chart": bar_chart_svg(bars) if len(bars) > 1 else "",
+        "col_labels": [label(c) for c in cols],
+        "grid": [
+            {"label": label(r), "cells": [cell_text(by_key[(r, c)]) for c in cols]}
+            for r in ind["table"]["rows"]
+        ],
+        "details": detail_figures(ind["code"], ind["details"], k),
+    }
+
+
+def report_view(data: dict[str, Any]) -> dict[str, Any]:
+    """Everything a reader needs around the figures: period, method, legend, when made."""
+    params = data["params"]
+    return {
+        "period": period_text(params["period_start"], params["period_end"]),
+        "generated": generated_text(data),
+        "design": design_text(params),
+        "breakdown": breakdown_text(params),
+        "indicators": [indicator_view(ind, data["k"]) for ind in data["indicators"]],
+    }

@@ -87,11 +87,20 @@ def check_params(
     )
 
 
-def request_report(*, user: User, params: ReportParams) -> ReportSnapshot:
+def request_report(*, user: User, params: ReportParams, purpose: str = "") -> ReportSnapshot:
     """Queues a report. Every programme must be one the user may report on, else 404.
 
     Figures are suppressed unless the user manages (or, as admin, sees) every programme in it.
     """
+    with transaction.atomic():
+        snapshot = create_snapshot(user=user, params=params, purpose=purpose)
+        transaction.on_commit(lambda: generate_report.enqueue(str(snapshot.pk)))
+    return snapshot
+
+
+def create_snapshot(*, user: User, params: ReportParams, purpose: str = "") -> ReportSnapshot:
+    """A queued snapshot for the user, after the same access check as a request; the caller
+    runs it (a task, or the scheduled delivery that runs it in its own task)."""
     allowed = set(
         programme_access.report_programmes(user)
         .filter(pk__in=params.programme_ids)
@@ -100,15 +109,13 @@ def request_report(*, user: User, params: ReportParams) -> ReportSnapshot:
     if allowed != set(params.programme_ids):
         raise NotFound(_("Not found."))
     managed = programme_access.managed_programmes(user).filter(pk__in=params.programme_ids).count()
-    with transaction.atomic():
-        snapshot = ReportSnapshot.objects.create(
-            requested_by=user,
-            params=params.as_json(),
-            suppressed=managed != len(params.programme_ids),
-            k=settings.IMPULSA_DISCLOSURE_K,
-        )
-        transaction.on_commit(lambda: generate_report.enqueue(str(snapshot.pk)))
-    return snapshot
+    return ReportSnapshot.objects.create(
+        requested_by=user,
+        params=params.as_json(),
+        suppressed=managed != len(params.programme_ids),
+        k=settings.IMPULSA_DISCLOSURE_K,
+        purpose=purpose,
+    )
 
 
 def access_snapshot(user: User, snapshot_id: uuid.UUID | str) -> ReportSnapshot:

@@ -15,11 +15,11 @@ from backend.lib.errors import DomainError
 from backend.lib.validation import parse_date, parse_id
 from backend.programmes import access as programme_access
 
-from . import exports, iati, services
-from .charts import bar_chart_svg
-from .definitions import DEFINITIONS, DIMENSION_NAMES, NAMES, label
+from . import dashboard, exports, iati, schedules, services
+from .definitions import DIMENSION_NAMES
+from .models import ReportSchedule
 from .params import DIMENSIONS, M2Params, default_dates
-from .present import cell_text, detail_rows, total_text
+from .present import report_view
 
 DATE_FIELDS = (
     "period_start",
@@ -149,52 +149,84 @@ def _form_values(request: HttpRequest, defaults: dict[str, dt.date]) -> dict[str
     }
 
 
-def _view_model(data: dict[str, Any]) -> list[dict[str, Any]]:
-    out = []
-    for ind in data["indicators"]:
-        by_key = {(c["row"], c["col"]): c for c in ind["table"]["cells"]}
-        col = ind["table"]["cols"][-1]
-        bars = [
-            (label(r), by_key[(r, col)]["value"]) for r in ind["table"]["rows"] if r != "__total__"
-        ]
-        out.append(
-            {
-                **ind,
-                "name": NAMES[ind["code"]],
-                "definition": DEFINITIONS[ind["code"]],
-                "chart": bar_chart_svg(bars) if len(bars) > 1 else "",
-                "col_labels": [label(c) for c in ind["table"]["cols"]],
-                "grid": [
-                    {
-                        "label": label(r),
-                        "cells": [cell_text(by_key[(r, c)]) for c in ind["table"]["cols"]],
-                    }
-                    for r in ind["table"]["rows"]
-                ],
-                "total_text": total_text(ind["table"], data["k"]),
-                "detail_rows": detail_rows(ind["details"]),
-            }
-        )
-    return out
-
-
 @login_required
 def report_detail(request: HttpRequest, snapshot_id: str) -> HttpResponse:
     try:
         snapshot = services.access_snapshot(request_user(request), snapshot_id)
     except DomainError as exc:
         raise Http404 from exc
-    indicators = _view_model(snapshot.data) if snapshot.data else []
-    note = (
-        exports.suppression_note(snapshot.data["k"])
-        if snapshot.data and snapshot.data["suppressed"]
-        else ""
+    data = snapshot.data
+    note = exports.suppression_note(data["k"]) if data and data["suppressed"] else ""
+    context = {
+        "snapshot": snapshot,
+        "view": report_view(data) if data else None,
+        "whose": exports.whose(data or {"params": snapshot.params}),
+        "note": note,
+    }
+    return render(request, "outcomes/report_detail.html", context)
+
+
+@login_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    """The programmes the user may read, each with its headline figures, trend, targets and
+    breakdown, from snapshots (requested here when missing)."""
+    user = request_user(request)
+    programmes = dashboard.dashboard_programmes(user)
+    if not programmes:
+        raise Http404
+    boards = dashboard.build_dashboard(user, programmes)
+    suppressed = [b.snapshot for b in boards if b.snapshot and b.snapshot.suppressed]
+    context = {
+        "boards": boards,
+        "preparing": any(b.preparing for b in boards),
+        "note": exports.suppression_note(suppressed[0].k) if suppressed else "",
+        "manages": programme_access.managed_programmes(user).exists(),
+    }
+    return render(request, "outcomes/dashboard.html", context)
+
+
+@login_required
+def schedules_page(request: HttpRequest) -> HttpResponse:
+    """A manager's scheduled donor reports: add one, stop one."""
+    user = request_user(request)
+    programmes = list(
+        programme_access.managed_programmes(user)
+        .prefetch_related("fundings__funder")
+        .order_by("name")
     )
-    return render(
-        request,
-        "outcomes/report_detail.html",
-        {"snapshot": snapshot, "indicators": indicators, "note": note},
-    )
+    if not programmes:
+        raise Http404
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("stop"):
+                schedules.stop_schedule(
+                    user=user, schedule_id=parse_id(request.POST.get("stop", "")) or 0
+                )
+            else:
+                choice = request.POST.get("target", "")
+                programme_id, _sep, funder_id = choice.partition(":")
+                schedules.create_schedule(
+                    user=user,
+                    programme_id=parse_id(programme_id) or 0,
+                    funder_id=parse_id(funder_id) or 0,
+                    frequency=request.POST.get("frequency", "")[:12],
+                )
+            return redirect("report_schedules")
+        except DomainError as exc:
+            errors[exc.field or "form"] = str(exc.message)
+    targets = [
+        (f"{p.pk}:{f.funder_id}", f"{p.name} · {f.funder.name}")
+        for p in programmes
+        for f in {f.funder_id: f for f in p.fundings.all()}.values()
+    ]
+    context = {
+        "schedules": schedules.schedules_of(user),
+        "targets": targets,
+        "frequencies": ReportSchedule.Frequency.choices,
+        "errors": errors,
+    }
+    return render(request, "outcomes/schedules.html", context, status=422 if errors else 200)
 
 
 @login_required

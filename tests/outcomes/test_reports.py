@@ -118,7 +118,8 @@ def test_pdf_csv_json_carry_the_same_figures(
     rows = list(csv.reader(io.StringIO(csv_text)))
     assert rows[1][:4] == ["#indicator+code", "#indicator+name", "#date+start", "#date+end"]
     assert "#sex" in rows[1]
-    totals_csv = {r[0]: r[-3] for r in rows[2:] if r[4] == "__total__"}
+    totals_csv = {r[0]: r[-3] for r in rows[2:] if r[4] == "total"}
+    assert not any("__total__" in cell for r in rows for cell in r)
     totals_json = {i["code"]: str(i["table"]["total"]) for i in data["indicators"]}
     assert totals_csv == totals_json
     pdf = client.get(f"/reports/{snapshot_id}/report.pdf").content
@@ -129,7 +130,7 @@ def test_pdf_csv_json_carry_the_same_figures(
     for total in totals_json.values():
         assert total in headline
     workbook = load_workbook(io.BytesIO(client.get(f"/reports/{snapshot_id}/report.xlsx").content))
-    assert workbook.sheetnames == ["REACH", "M1", "M2", "M3", "M4", "M5", "M6"]
+    assert workbook.sheetnames == ["Resumen", "REACH", "M1", "M2", "M3", "M4", "M5", "M6"]
 
 
 def test_dashboard_makes_and_shows_a_report(

@@ -198,6 +198,8 @@ PORTAL_PAGES: dict[str, Audited | str] = {
     "webhooks/stripe/": "payment provider callback, no page",
     "programmes/<id:programme_id>/fund/": Audited("grant.list", "/programmes/{programme_a}/fund/"),
     "reports/": AGGREGATE,
+    "reports/dashboard/": AGGREGATE,
+    "reports/schedules/": NOT_PERSONAL,
     "reports/iati/": AGGREGATE,
     "reports/<uuid:snapshot_id>/": AGGREGATE,
     "reports/<uuid:snapshot_id>/report.<str:fmt>": AGGREGATE,
