@@ -4,9 +4,12 @@ The stored snapshot keeps plain values (the API and the CSV value column read th
 pages, the PDF and the spreadsheet's notes write them through `backend.lib.formats`.
 """
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from backend.lib.formats import format_money, format_number
@@ -28,8 +31,66 @@ DETAIL_NAMES = {
     "top2": _("Two largest contributions"),
     "net_saved": _("Net saved"),
     "savers": _("People saving"),
+    "real": _("In real terms"),
+    "total": _("Improved or maintained"),
+    "real_sales": _("Sales in real terms"),
+    "real_digital_sales": _("Digital sales in real terms"),
 }
-MONEY_KEYS = {"sales", "digital", "top2", "net_saved"}
+MONEY_KEYS = {"sales", "digital", "top2", "net_saved", "real_sales", "real_digital_sales"}
+
+
+def _month_text(value: str) -> str:
+    """ "2026-03" as the language writes a month ("marzo de 2026")."""
+    return date_format(dt.date.fromisoformat(f"{value}-01"), "YEAR_MONTH_FORMAT")
+
+
+def _months_text(pair: list[str]) -> str:
+    first, last = pair
+    if first == last:
+        return _month_text(first)
+    return gettext("%(first)s to %(last)s") % {
+        "first": _month_text(first),
+        "last": _month_text(last),
+    }
+
+
+def terms_rows(terms: dict[str, Any]) -> list[tuple[str, str]]:
+    """Which terms the money and M2 figures are in, and for real terms the index behind them:
+    its source per country, its months, and the countries left out for a missing month."""
+    heading = str(gettext("Terms"))
+    if terms.get("terms") != "real":
+        return [(heading, str(gettext("Nominal: sales as recorded, not adjusted for inflation")))]
+    rows = [
+        (
+            heading,
+            gettext(
+                "Nominal, and in real terms: each month's sales at the prices of %(base)s "
+                "(divided by the month's consumer-price index over the mean index of those "
+                "months)"
+            )
+            % {"base": _months_text(terms["base_months"])},
+        ),
+        (str(gettext("Price index months")), _months_text(terms["index_months"])),
+    ]
+    for country, sources in terms["sources"].items():
+        rows.append(
+            (
+                str(gettext("Price index source, %(country)s") % {"country": country}),
+                ", ".join(sources),
+            )
+        )
+    for country, missing in terms["missing"].items():
+        rows.append(
+            (
+                str(gettext("Not in real terms, %(country)s") % {"country": country}),
+                gettext(
+                    "the price index lacks %(months)s, so no figure is computed in real terms "
+                    "for this country"
+                )
+                % {"months": ", ".join(_month_text(m) for m in missing)},
+            )
+        )
+    return rows
 
 
 def cell_text(cell: dict[str, Any]) -> str:
@@ -51,7 +112,10 @@ def total_text(table: dict[str, Any], k: int) -> str:
 def detail_rows(details: dict[str, Any]) -> list[tuple[str, str]]:
     """Nested details flattened into (label, text) rows, money in its currency."""
     rows: list[tuple[str, str]] = []
-    _flatten(details, [], None, rows)
+    rest = {key: value for key, value in details.items() if key != "terms"}
+    if "terms" in details:
+        rows.extend(terms_rows(details["terms"]))
+    _flatten(rest, [], None, rows)
     return rows
 
 

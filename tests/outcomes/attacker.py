@@ -223,7 +223,8 @@ def _lowest(problem: Problem, key: Hashable, k: int, cap: int) -> int | None:
 
 def published(data: dict[str, Any]) -> tuple[dict[Any, int], dict[Any, str], list[Sum]]:
     """Everything a donor holds of a report, as figures, marks and sums between them: each
-    table's cells and totals, M2's classes and eligible count (tied to the headline), and
+    table's cells and totals, M2's classes and eligible count (tied to the headline), the same
+    in real terms when the report has them (tied to the nominal ones), and
     the per-currency venture counts of M4 and M6 (each venture has one currency, so they add
     up to the headline)."""
     shown: dict[Any, int] = {}
@@ -273,6 +274,27 @@ def published(data: dict[str, Any]) -> tuple[dict[Any, int], dict[Any, str], lis
             improved, maintained = (code, "class", "improved"), (code, "class", "maintained")
             sums.append((headline, (improved, maintained)))
             sums.append(((code, "eligible"), (improved, maintained, (code, "class", "declined"))))
+            real = details.get("real")
+            if real is not None:
+                # In real terms too: the same sums, and, when the report leaves no country out
+                # (eligibility does not depend on prices), the same eligible and
+                # insufficient-data counts as the nominal ones.
+                for c, v in real["classes"].items():
+                    put_detail((code, "real", c), v, f"real.classes.{c}")
+                put_detail((code, "real", "eligible"), real["eligible"], "real.eligible")
+                put_detail((code, "real", "total"), real["total"], "real.total")
+                r_imp, r_main = (code, "real", "improved"), (code, "real", "maintained")
+                r_dec = (code, "real", "declined")
+                sums.append(((code, "real", "total"), (r_imp, r_main)))
+                sums.append(((code, "real", "eligible"), (r_imp, r_main, r_dec)))
+                if not details["terms"]["missing"]:
+                    sums.append(((code, "eligible"), ((code, "real", "eligible"),)))
+                    sums.append(
+                        (
+                            (code, "class", "insufficient_data"),
+                            ((code, "real", "insufficient_data"),),
+                        )
+                    )
         if code in ("M4", "M6"):
             name = "ventures" if code == "M4" else "funded_ventures"
             parts = []
