@@ -226,16 +226,19 @@ def _m4_real(
             x["real"] = None
             continue
         pairs = list(per.get(currency, {}).values())
-        sales = [p[0] for p in pairs if p[0] > 0]
-        digital = [p[1] for p in pairs if p[1] > 0]
+        sellers = [p[0] for p in pairs if p[0] > 0]
+        digital_sellers = [p[1] for p in pairs if p[1] > 0]
         x["real"] = {
-            "sales": sum(sales, Decimal(0)),
-            "digital": sum(digital, Decimal(0)),
+            "sales": sum(sellers, Decimal(0)),
+            "digital": sum(digital_sellers, Decimal(0)),
             "sales_contributions": {
-                "count": len(sales),
-                "top2": sorted(sales, reverse=True)[:2],
+                "count": len(sellers),
+                "top2": sorted(sellers, reverse=True)[:2],
             },
-            "contributions": {"count": len(digital), "top2": sorted(digital, reverse=True)[:2]},
+            "contributions": {
+                "count": len(digital_sellers),
+                "top2": sorted(digital_sellers, reverse=True)[:2],
+            },
         }
 
 
@@ -281,9 +284,9 @@ def _value(text: str) -> Decimal | None:
 
 def import_csv(data: bytes) -> ImportResult:
     """Reads a CSV of country, month, value, source (a header row first; "," or ";" between
-    fields, whichever the header uses) and saves every row, creating or replacing the country's month, only when no row
-    has an error; otherwise saves nothing and says what is wrong with each row, in the
-    language of the request."""
+    fields, whichever the header uses) and saves every row, creating or replacing the
+    country's month, only when no row has an error; otherwise saves nothing and says what is
+    wrong with each row, in the language of the request."""
     out = ImportResult()
     try:
         text = data.decode("utf-8-sig")

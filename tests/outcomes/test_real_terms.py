@@ -161,7 +161,8 @@ def test_a_missing_index_month_is_named_and_nothing_is_deflated(world: World, da
     assert m2["details"]["real"]["classes"] == dict.fromkeys(hand["real"], 0)
     assert m2["details"]["classes"] == hand["nominal"]
     pen = m4["details"]["by_currency"]["PEN"]
-    assert pen["real_sales"] is None and pen["real_digital_sales"] is None
+    assert pen["real_sales"] is None
+    assert pen["real_digital_sales"] is None
     assert Decimal(pen["sales"]) == hand["sales"]
     with translation.override("es"):
         rows = dict(detail_rows(m4["details"]))
@@ -195,7 +196,7 @@ def test_the_api_takes_terms_and_refuses_real_terms_without_calendar_windows(
     assert resp.status_code == 202, resp.content
     snapshot = api.get(f"reports/{resp.json()['id']}").json()
     assert snapshot["params"]["terms"] == "real"
-    m2, m4 = _m2_m4(snapshot["data"])
+    m2, _m4 = _m2_m4(snapshot["data"])
     assert m2["details"]["real"]["classes"]["declined"] == 2
     assert m2["details"]["classes"]["declined"] == 0
     training = {**BODY["m2"], "design": "training"}
@@ -236,7 +237,9 @@ def test_staff_import_an_index_and_see_each_row_error_in_their_language(world: W
     resp = _upload(client, bad)
     assert resp.status_code == 422
     text = resp.content.decode()
-    assert "Fila 3: el país" in text and "el mes «2026-13»" in text and "la fuente" in text
+    assert "Fila 3: el país" in text
+    assert "el mes «2026-13»" in text
+    assert "la fuente" in text
     assert "Fila 4: PE 2026-01 ya está en la fila 2" in text
     assert "Fila 5:" in text
     assert not PriceIndex.objects.exists()  # nothing is saved from a file with errors
