@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,10 +37,14 @@ class PriceIndexAdmin(admin.ModelAdmin[PriceIndex]):
     """Each country's monthly consumer-price index, for figures in real terms. Loaded by CSV
     import (all rows or none, with an error per row) or edited one month at a time."""
 
-    list_display = ["country", "month", "value", "source", "updated_at"]
+    list_display = ["country", "month_label", "value", "source", "updated_at"]
     list_filter = ["country", "source"]
     date_hierarchy = "month"
     change_list_template = "admin/outcomes/priceindex/change_list.html"
+
+    @admin.display(description=gettext_lazy("month"), ordering="month")
+    def month_label(self, obj: PriceIndex) -> str:
+        return date_format(obj.month, "YEAR_MONTH_FORMAT")
 
     def get_urls(self) -> list[URLPattern]:
         extra = [
@@ -61,7 +66,9 @@ class PriceIndexAdmin(admin.ModelAdmin[PriceIndex]):
             if not result.errors:
                 messages.success(
                     request,
-                    _("Price index loaded: %(created)s months added, %(updated)s replaced.")
+                    _(
+                        "Price index loaded. Months added: %(created)s; months replaced: %(updated)s."
+                    )
                     % {"created": result.created, "updated": result.updated},
                 )
                 return HttpResponseRedirect(reverse("admin:outcomes_priceindex_changelist"))

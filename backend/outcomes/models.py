@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from backend.lib.geography import COUNTRY_CHOICES
 
@@ -54,12 +55,12 @@ class PriceIndex(models.Model):
     country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     value = models.DecimalField(_("index value"), max_digits=18, decimal_places=6)
-    source = models.CharField(_("source"), max_length=200)
+    source = models.CharField(pgettext_lazy("price index", "source"), max_length=200)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("consumer-price index month")
-        verbose_name_plural = _("consumer-price index")
+        verbose_name_plural = _("consumer-price index months")
         ordering = ["country", "month"]
         constraints = [
             models.UniqueConstraint(fields=["country", "month"], name="price_index_country_month"),

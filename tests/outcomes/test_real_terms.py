@@ -247,6 +247,8 @@ def test_staff_import_an_index_and_see_each_row_error_in_their_language(world: W
     good = "country;month;value;source\nPE;2026-01;100;INEI\npe;2026-02;102,5;INEI\n"
     resp = _upload(client, good)
     assert resp.status_code == 302
+    listing = client.get("/admin/outcomes/priceindex/").content.decode()
+    assert "febrero de 2026" in listing
     assert dict(PriceIndex.objects.values_list("month", "value")) == {
         dt.date(2026, 1, 1): Decimal("100"),
         dt.date(2026, 2, 1): Decimal("102.5"),
