@@ -67,7 +67,8 @@ class PriceIndexAdmin(admin.ModelAdmin[PriceIndex]):
                 messages.success(
                     request,
                     _(
-                        "Price index loaded. Months added: %(created)s; months replaced: %(updated)s."
+                        "Price index loaded. Months added: %(created)s; months replaced: "
+                        "%(updated)s."
                     )
                     % {"created": result.created, "updated": result.updated},
                 )
