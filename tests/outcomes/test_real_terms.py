@@ -8,13 +8,17 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
+from backend.lib.geography import COUNTRIES
 from backend.outcomes import report
+from backend.outcomes.management.commands.report_timing import story_params
 from backend.outcomes.models import PriceIndex
-from backend.outcomes.params import ReportParams
+from backend.outcomes.params import ReportParams, add_months
 from backend.outcomes.present import detail_rows
+from backend.programmes.models import Programme
 from tests.conftest import ApiClient, World
 
 from .attacker import audit, published
@@ -270,3 +274,34 @@ def test_only_staff_who_may_add_index_months_reach_the_import(world: World) -> N
     resp = client.get("/admin/outcomes/priceindex/import/")
     assert resp.status_code in (302, 403)
     assert not PriceIndex.objects.exists()
+
+
+def test_the_demo_donor_reports_in_real_terms_withstand_the_attack(db: Any) -> None:
+    """The demo dataset with a steep index in every country (3% a month): its donor reports in
+    real terms, for a one-way and a crossed breakdown, give no withheld figure away, real-term
+    figures included."""
+    call_command("seed_demo", "--scale", "demo", stdout=io.StringIO(), stderr=io.StringIO())
+    programme = Programme.objects.order_by("pk").first()
+    assert programme is not None
+    base = story_params(programme.today(), ())
+    first = base.m2.baseline_start
+    assert first is not None
+    for country in COUNTRIES:
+        for i in range(24):
+            PriceIndex.objects.create(
+                country=country,
+                month=add_months(first, i),
+                value=(Decimal(100) * Decimal("1.03") ** i).quantize(Decimal("0.000001")),
+                source="test",
+            )
+    for breakdown in [("sex",), ("sex", "age_band")]:
+        params = dataclasses.replace(story_params(programme.today(), breakdown), terms="real")
+        data = report.build(params, suppress=True, k=5)
+        m2, _m4 = _m2_m4(data)
+        assert m2["details"]["terms"]["missing"] == {}
+        assert audit(*published(data), k=5) == [], breakdown
+    unsuppressed = report.build(params, suppress=False, k=5)
+    m2, _m4 = _m2_m4(unsuppressed)
+    # Deflating moves ventures down a class: the real figures are not the nominal ones.
+    assert m2["details"]["real"]["classes"] != m2["details"]["classes"]
+    assert m2["details"]["real"]["eligible"] == m2["details"]["eligible"]
