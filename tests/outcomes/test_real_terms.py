@@ -14,10 +14,12 @@ from django.utils import translation
 
 from backend.lib.geography import COUNTRIES
 from backend.outcomes import report
+from backend.outcomes.indicators import compute
 from backend.outcomes.management.commands.report_timing import story_params
 from backend.outcomes.models import PriceIndex
 from backend.outcomes.params import ReportParams, add_months
 from backend.outcomes.present import detail_rows
+from backend.outcomes.prices import add_real_terms
 from backend.programmes.models import Programme
 from tests.conftest import ApiClient, World
 
@@ -305,3 +307,15 @@ def test_the_demo_donor_reports_in_real_terms_withstand_the_attack(db: Any) -> N
     # Deflating moves ventures down a class: the real figures are not the nominal ones.
     assert m2["details"]["real"]["classes"] != m2["details"]["classes"]
     assert m2["details"]["real"]["eligible"] == m2["details"]["eligible"]
+
+
+def test_real_terms_cost_four_queries_whatever_the_number_of_ventures(
+    world: World, dataset: Any, django_assert_num_queries: Any
+) -> None:
+    """The ventures' countries, the index, M2's window months and M4's period months."""
+    _load_index()
+    params = _real_params(world)
+    results = compute(params, ("M2", "M4"))
+    with django_assert_num_queries(4):
+        add_real_terms(params, results)
+    assert results["M2"].details["real"]["classes"]["declined"] == 2
