@@ -32,6 +32,7 @@ def request_report(request: HttpRequest, payload: ReportIn) -> Status[ReportSnap
         period_end=payload.period_end,
         breakdown=list(payload.breakdown),
         m2=m2,
+        terms=payload.terms,
     )
     snapshot = services.request_report(user=request_user(request), params=params)
     snapshot.refresh_from_db()

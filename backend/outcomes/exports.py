@@ -102,7 +102,8 @@ def _figure_row(fig: Figure) -> dict[str, Any]:
         mark, reason = "", "money"
     return {
         "figure": fig.key,
-        "figure_name": fig.label,
+        # a line of text (which terms the figures are in) reads whole in its name column
+        "figure_name": f"{fig.label}: {fig.text}" if fig.kind == "text" else fig.label,
         "currency": fig.currency,
         "value": value,
         "mark": mark,

@@ -80,6 +80,8 @@ class Result:
     unit: str  # "people" or "ventures"
     counts: Counts
     details: dict[str, Any] = field(default_factory=dict)
+    # M2: each venture's class by id (what real terms start from; never published as such).
+    per_venture: dict[int, str] = field(default_factory=dict, repr=False)
 
 
 def _zero() -> Value:
@@ -454,6 +456,7 @@ def m2_sales(params: ReportParams) -> Result:
             cells[tuple(cell)] = cells.get(tuple(cell), 0) + 1
     total = sum(cells.values())
     result = Result("M2", "ventures", Counts(cells=cells if dims else {(): total}, total=total))
+    result.per_venture = classes_of
     result.details = {
         "classes": classes,
         "eligible": sum(classes[c] for c in ("improved", "maintained", "declined")),

@@ -3,6 +3,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from backend.lib.geography import COUNTRY_CHOICES
 
 
 class ReportSnapshot(models.Model):
@@ -160,3 +163,30 @@ class ScheduledReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schedule} · {self.period_start}"
+
+
+class PriceIndex(models.Model):
+    """A country's consumer-price index for one calendar month, as staff load it (CSV import
+    in the admin). Real-terms figures divide each month's sales by that month's index over the
+    baseline window's mean index (backend/outcomes/prices.py)."""
+
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    value = models.DecimalField(_("index value"), max_digits=18, decimal_places=6)
+    source = models.CharField(pgettext_lazy("price index", "source"), max_length=200)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("consumer-price index month")
+        verbose_name_plural = _("consumer-price index months")
+        ordering = ["country", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "month"], name="price_index_country_month"),
+            models.CheckConstraint(condition=models.Q(value__gt=0), name="price_index_positive"),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="price_index_first_of_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.month:%Y-%m} · {self.value}"

@@ -9,6 +9,10 @@ from django.utils import timezone
 
 DIMENSIONS = ("sex", "age_band", "population_group", "country", "region", "disability")
 Design = Literal["calendar", "training"]
+# Nominal: sales as recorded. Real: also deflated to the baseline window's prices by each
+# country's consumer-price index (prices.py); the report then carries both.
+Terms = Literal["nominal", "real"]
+TERMS = ("nominal", "real")
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -68,6 +72,7 @@ class ReportParams:
     period_end: dt.date
     breakdown: tuple[str, ...] = ()
     m2: M2Params = field(default_factory=M2Params)
+    terms: Terms = "nominal"
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -93,4 +98,6 @@ class ReportParams:
             period_end=dt.date.fromisoformat(data["period_end"]),
             breakdown=tuple(data["breakdown"]),
             m2=M2Params(**m2),
+            # Snapshots made before real terms existed are nominal.
+            terms="real" if data.get("terms") == "real" else "nominal",
         )

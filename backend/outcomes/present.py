@@ -56,7 +56,7 @@ class Figure:
     label: str
     value: int | Decimal | None
     text: str
-    kind: str  # "count", "money", "percent" or "points"
+    kind: str  # "count", "money", "percent", "points", or "text" (a line such as the terms)
     currency: str = ""
     mark: str = ""  # "<5", "x" or "withheld" where the value is not shown
 
@@ -95,6 +95,76 @@ def _money(key: str, name: str, value: Any, currency: str) -> Figure:
         return Figure(key, name, None, text, "money", currency, mark=text)
     amount = Decimal(str(value))
     return Figure(key, name, amount, format_money(amount, currency), "money", currency)
+
+
+def _month_text(value: str) -> str:
+    """ "2026-03" as the language writes a month ("marzo de 2026")."""
+    return formats.date_format(dt.date.fromisoformat(f"{value}-01"), "YEAR_MONTH_FORMAT")
+
+
+def _months_text(pair: list[str]) -> str:
+    first, last = pair
+    if first == last:
+        return _month_text(first)
+    return _("%(first)s to %(last)s") % {"first": _month_text(first), "last": _month_text(last)}
+
+
+def terms_rows(terms: dict[str, Any]) -> list[tuple[str, str]]:
+    """Which terms the money and M2 figures are in, and for real terms the index behind them:
+    its source per country, its months, and the countries left out for a missing month."""
+    heading = _("Terms")
+    if terms.get("terms") != "real":
+        return [(heading, _("Nominal: sales as recorded, not adjusted for inflation"))]
+    rows = [
+        (
+            heading,
+            _(
+                "Nominal, and in real terms: each month's sales at the prices of %(base)s "
+                "(divided by the month's consumer-price index over the mean index of those "
+                "months)"
+            )
+            % {"base": _months_text(terms["base_months"])},
+        ),
+        (_("Price index months"), _months_text(terms["index_months"])),
+    ]
+    for country, sources in terms["sources"].items():
+        name = _("Price index source, %(country)s") % {"country": country}
+        rows.append((name, ", ".join(sources)))
+    for country, missing in terms["missing"].items():
+        name = _("Not in real terms, %(country)s") % {"country": country}
+        text = _(
+            "the price index lacks %(months)s, so no figure is computed in real terms for "
+            "this country"
+        ) % {"months": ", ".join(_month_text(m) for m in missing)}
+        rows.append((name, text))
+    return rows
+
+
+def _real_figures(code: str, details: dict[str, Any], k: int) -> list[Figure]:
+    """The real-terms figures published beside the nominal ones (M2's classes, M4's money)."""
+    marks = details.get("marks", {})
+    out: list[Figure] = []
+    real = details.get("real")
+    if code == "M2" and isinstance(real, dict):
+        if "eligible" in real:
+            name = _("In real terms: ventures with enough data to compare")
+            out.append(_count("real.eligible", name, real["eligible"], marks, k))
+        if "total" in real:
+            name = _("In real terms: ventures that improved or maintained their sales")
+            out.append(_count("real.total", name, real["total"], marks, k))
+        for cls, value in real.get("classes", {}).items():
+            name = _("In real terms: %(name)s") % {"name": M2_CLASS_NAMES.get(cls, label(cls))}
+            out.append(_count(f"real.classes.{cls}", name, value, marks, k))
+    if code == "M4":
+        for currency, values in details.get("by_currency", {}).items():
+            for key, lazy_name in (
+                ("real_sales", gettext_lazy("Sales in real terms")),
+                ("real_digital_sales", gettext_lazy("Digital sales in real terms")),
+            ):
+                if key in values:
+                    full = f"{lazy_name} ({currency})"
+                    out.append(_money(f"{currency}.{key}", full, values[key], currency))
+    return out
 
 
 def detail_figures(code: str, details: dict[str, Any], k: int) -> list[Figure]:
@@ -139,6 +209,11 @@ def detail_figures(code: str, details: dict[str, Any], k: int) -> list[Figure]:
                     out[-1].key = path
                 else:
                     out.append(_share(path, full, value, values))
+    out += _real_figures(code, details, k)
+    if "terms" in details:
+        out += [
+            Figure("terms", name, None, text, "text") for name, text in terms_rows(details["terms"])
+        ]
     return out
 
 

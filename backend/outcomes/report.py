@@ -25,6 +25,7 @@ from .disclosure import (
 )
 from .indicators import INDICATORS, M2_CLASSES, Counts, Result, compute
 from .params import ReportParams
+from .prices import add_real_terms
 
 ALL = "all"
 
@@ -112,6 +113,28 @@ def _linked(result: Result, table: Table) -> tuple[dict[Any, int], list[Sum]]:
         values[("e",)] = d["eligible"]
         sums.append((headline, (("c", "improved"), ("c", "maintained"))))
         sums.append((("e",), (("c", "improved"), ("c", "maintained"), ("c", "declined"))))
+        real = d.get("real")
+        if real is not None:
+            # Real terms, published with the nominal figures: the classes, their headline and
+            # eligible count, tied to the nominal ones by the ventures real terms leave out
+            # (those of a country without an index; none usually, so real eligible = nominal
+            # eligible). The left-out counts are never shown but follow by subtraction, so
+            # they are checked as if they were.
+            for c in M2_CLASSES:
+                values[("rc", c)] = real["classes"][c]
+            values[("re",)] = real["eligible"]
+            values[("rh",)] = real["total"]
+            values[("rx", "eligible")] = real["left_out"]["eligible"]
+            values[("rx", "insufficient_data")] = real["left_out"]["insufficient_data"]
+            sums.append((("rh",), (("rc", "improved"), ("rc", "maintained"))))
+            sums.append((("re",), (("rc", "improved"), ("rc", "maintained"), ("rc", "declined"))))
+            sums.append((("e",), (("re",), ("rx", "eligible"))))
+            sums.append(
+                (
+                    ("c", "insufficient_data"),
+                    (("rc", "insufficient_data"), ("rx", "insufficient_data")),
+                )
+            )
     elif result.code == "M3":
         values[("n",)] = d["gain_n"]
     elif result.code == "M1":
@@ -141,6 +164,19 @@ def _details(result: Result, suppress: bool, k: int, marks: dict[Any, str]) -> d
             "classes": {c: _hidden(marks, ("c", c), d["classes"][c]) for c in M2_CLASSES},
             "eligible": _hidden(marks, ("e",), d["eligible"]),
         }
+        if "real" in d:
+            real = d["real"]
+            out["real"] = (
+                None
+                if real is None
+                else {
+                    "classes": {
+                        c: _hidden(marks, ("rc", c), real["classes"][c]) for c in M2_CLASSES
+                    },
+                    "eligible": _hidden(marks, ("re",), real["eligible"]),
+                    "total": _hidden(marks, ("rh",), real["total"]),
+                }
+            )
     elif result.code == "M3":
         hidden = ("n",) in marks
         out = {
@@ -168,6 +204,10 @@ def _details(result: Result, suppress: bool, k: int, marks: dict[Any, str]) -> d
                 "digital_sales": _money(x["digital"], currency) if visible else None,
                 "ventures": _hidden(marks, ("v", currency), x["ventures"]),
             }
+            if "real" in x:
+                out["by_currency"][currency].update(
+                    _real_money(x["real"], currency, visible, suppress, k)
+                )
     elif result.code == "M5":
         out = {"by_currency": {}}
         for cur, x in d["by_currency"].items():
@@ -199,15 +239,44 @@ def _details(result: Result, suppress: bool, k: int, marks: dict[Any, str]) -> d
             }
     else:
         return {}
-    detail_marks = {_detail_name(key): mark for key, mark in marks.items() if key[0] != "t"}
+    detail_marks = {
+        _detail_name(key): mark for key, mark in marks.items() if key[0] not in ("t", "rx")
+    }
     if detail_marks:
         out["marks"] = detail_marks
     return out
 
 
+def _real_money(
+    real: dict[str, Any] | None, currency: str, visible: bool, suppress: bool, k: int
+) -> dict[str, str | None]:
+    """M4's real-terms totals for a currency: shown only where the nominal ones are and the
+    real per-venture totals pass the same count and dominance rules; None where the index
+    lacks a month (the report's terms say which)."""
+    if real is None:
+        return {"real_sales": None, "real_digital_sales": None}
+    if suppress:
+        sc, c = real["sales_contributions"], real["contributions"]
+        visible = (
+            visible
+            and suppress_money(_padded(sc["count"], sc["top2"], real["sales"]), k) is not None
+            and suppress_money(_padded(c["count"], c["top2"], real["digital"]), k) is not None
+        )
+    return {
+        "real_sales": _money(real["sales"], currency) if visible else None,
+        "real_digital_sales": _money(real["digital"], currency) if visible else None,
+    }
+
+
 def _detail_name(key: tuple[Any, ...]) -> str:
     """Where a withheld detail count sits in the details, as a dotted path."""
     kind = key[0]
+    if kind == "rc":
+        return f"real.classes.{key[1]}"
+    if kind == "re":
+        return "real.eligible"
+    if kind == "rh":
+        return "real.total"
     if kind == "c":
         return f"classes.{key[1]}"
     if kind == "e":
@@ -279,6 +348,9 @@ def build(
     `earlier` holds the data of reports the same reader already received (see `comparable`):
     a cell within K-1 of the same cell there is withheld too."""
     results = compute(params, codes)
+    terms: dict[str, Any] = {"terms": "nominal"}
+    if params.terms == "real":
+        terms = add_real_terms(params, results)
     earlier = comparable(params, earlier) if suppress else []
     indicators = []
     for code, result in results.items():
@@ -294,12 +366,15 @@ def build(
                 for key, mark in marks.items()
                 if isinstance(key, tuple) and key[0] == "t"
             }
+        details = _details(result, suppress, k, marks)
+        if code in ("M2", "M4"):
+            details["terms"] = terms  # which terms its sales figures are in, and the index
         indicators.append(
             {
                 "code": code,
                 "unit": result.unit,
                 "table": _table_json(table, k),
-                "details": _details(result, suppress, k, marks),
+                "details": details,
             }
         )
     return {
@@ -308,5 +383,6 @@ def build(
         "suppressed": suppress,
         "k": k,
         "legend": legend(k) if suppress else {},
+        "terms": terms,
         "indicators": indicators,
     }

@@ -31,6 +31,12 @@ class ReportIn(StrictIn):
     period_end: Date
     breakdown: list[Dimension] = Field(default_factory=list, max_length=2)
     m2: M2In
+    terms: Literal["nominal", "real"] = Field(
+        "nominal",
+        description="nominal: sales as recorded; real: also deflated to the baseline window's "
+        "prices by each country's consumer-price index (calendar design only). Both figures are "
+        "in the report when real.",
+    )
 
 
 class SnapshotOut(Schema):

@@ -11,7 +11,7 @@ from backend.lib.errors import DomainError, NotFound
 from backend.programmes import access as programme_access
 
 from .models import ReportSnapshot
-from .params import DIMENSIONS, M2Params, ReportParams, months_between
+from .params import DIMENSIONS, TERMS, M2Params, ReportParams, months_between
 from .tasks import generate_report
 
 MAX_PERIOD_DAYS = 3 * 366
@@ -24,6 +24,7 @@ def check_params(
     period_end: dt.date,
     breakdown: list[str],
     m2: M2Params,
+    terms: str = "nominal",
 ) -> ReportParams:
     if not programme_ids:
         raise DomainError(
@@ -78,12 +79,24 @@ def check_params(
         raise DomainError(
             _("The tolerance is a share between 0 and 0.5."), field="body.m2.tolerance", status=422
         )
+    if terms not in TERMS:
+        raise DomainError(_("Terms are nominal or real."), field="body.terms", status=422)
+    if terms == "real" and m2.design != "calendar":
+        raise DomainError(
+            _(
+                "Real terms need the calendar design: sales are deflated to the prices of the "
+                "baseline window that every venture shares."
+            ),
+            field="body.terms",
+            status=422,
+        )
     return ReportParams(
         programme_ids=tuple(sorted(set(programme_ids))),
         period_start=period_start,
         period_end=period_end,
         breakdown=tuple(breakdown),
         m2=m2,
+        terms="real" if terms == "real" else "nominal",
     )
 
 

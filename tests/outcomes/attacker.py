@@ -13,7 +13,20 @@ from typing import Any
 Sum = tuple[Hashable, tuple[Hashable, ...]]
 
 
+Box = dict[Hashable, tuple[int, int]]
+Equation = tuple[tuple[tuple[Hashable, int], ...], int]
+
+
 class Problem:
+    """Whole values for the withheld figures that satisfy every published sum.
+
+    The search splits as it goes: withheld figures that no sum ties together (directly or
+    through other figures still open) are independent, so each group is searched on its own
+    and the answer is that every group has a solution. Searching them together, as one tree,
+    asks the same question but proves a group's "no solution" again under every branch of
+    every other group, which grows as the product of their sizes (the national reports have
+    seven indicators of about twenty withheld figures each)."""
+
     def __init__(
         self,
         shown: dict[Hashable, int],
@@ -25,69 +38,149 @@ class Problem:
         self.k, self.cap = k, cap
         self.hidden = sorted(marks, key=str)
         self.marks = marks
-        self.equations: list[tuple[list[tuple[Hashable, int]], int]] = []
+        self.equations: list[Equation] = []
         for whole, parts in sums:
             terms = [(whole, -1), *((p, 1) for p in parts)]
             variables = [(key, s) for key, s in terms if key in marks]
             if variables:
                 const = sum(s * shown[key] for key, s in terms if key not in marks)
-                self.equations.append((variables, -const))  # sum(s * x) = -const
+                self.equations.append((tuple(variables), -const))  # sum(s * x) = -const
+        self.of: dict[Hashable, list[Equation]] = {key: [] for key in self.hidden}
+        for equation in self.equations:
+            for key in {key for key, _ in equation[0]}:
+                self.of[key].append(equation)
+        self.groups = self._groups(self.hidden, self.equations)
+        self.group_of = {key: i for i, group in enumerate(self.groups) for key in group}
+        self._known: dict[Any, bool] = {}
+        self._others_ok: dict[int, bool] = {}
 
-    def start(self) -> dict[Hashable, tuple[int, int]]:
+    @staticmethod
+    def _groups(keys: Sequence[Hashable], equations: Sequence[Equation]) -> list[list[Hashable]]:
+        """`keys` split into groups that no equation ties together."""
+        parent = {key: key for key in keys}
+
+        def find(x: Hashable) -> Hashable:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for variables, _ in equations:
+            members = [key for key, _ in variables if key in parent]
+            for other in members[1:]:
+                parent[find(other)] = find(members[0])
+        out: dict[Hashable, list[Hashable]] = {}
+        for key in keys:
+            out.setdefault(find(key), []).append(key)
+        return list(out.values())
+
+    def start(self) -> Box:
         return {
             key: (1, self.k - 1) if self.marks[key] == "primary" else (self.k, self.cap)
             for key in self.hidden
         }
 
-    def narrow(
-        self, box: dict[Hashable, tuple[int, int]]
-    ) -> dict[Hashable, tuple[int, int]] | None:
+    def narrow(self, box: Box, equations: Sequence[Equation]) -> Box | None:
         box = dict(box)
         changed = True
         while changed:
             changed = False
-            for variables, b in self.equations:
+            for variables, b in equations:
+                # The lowest and highest the whole left side can be, then each term's share.
+                total_lo = total_hi = 0
+                for other, t in variables:
+                    lo, hi = box[other]
+                    total_lo += t * lo if t > 0 else t * hi
+                    total_hi += t * hi if t > 0 else t * lo
+                if total_lo > b or total_hi < b:
+                    return None
                 for key, s in variables:
-                    rest_lo = rest_hi = 0
-                    for other, t in variables:
-                        if other == key:
-                            continue
-                        lo, hi = box[other]
-                        rest_lo += t * lo if t > 0 else t * hi
-                        rest_hi += t * hi if t > 0 else t * lo
+                    lo, hi = box[key]
+                    own_lo, own_hi = (s * lo, s * hi) if s > 0 else (s * hi, s * lo)
+                    rest_lo, rest_hi = total_lo - own_lo, total_hi - own_hi
                     # s * x = b - rest
                     lo_x, hi_x = (b - rest_hi, b - rest_lo) if s > 0 else (rest_lo - b, rest_hi - b)
-                    lo, hi = box[key]
                     lo2, hi2 = max(lo, lo_x), min(hi, hi_x)
                     if lo2 > hi2:
                         return None
                     if (lo2, hi2) != (lo, hi):
                         box[key] = (lo2, hi2)
+                        new_lo, new_hi = (s * lo2, s * hi2) if s > 0 else (s * hi2, s * lo2)
+                        total_lo += new_lo - own_lo
+                        total_hi += new_hi - own_hi
                         changed = True
         return box
 
-    def feasible(self, box: dict[Hashable, tuple[int, int]]) -> bool:
-        """Whether some whole values within the box satisfy every sum (depth-first, halving)."""
-        narrowed = self.narrow(box)
+    def _equations(self, keys: Sequence[Hashable]) -> list[Equation]:
+        seen: dict[int, Equation] = {}
+        for key in keys:
+            for equation in self.of[key]:
+                seen[id(equation)] = equation
+        return list(seen.values())
+
+    def feasible(self, box: Box, keys: Sequence[Hashable]) -> bool:
+        """Whether whole values of `keys` within the box satisfy every sum that involves them,
+        the other withheld figures held at their (single) values in the box (depth-first,
+        halving, each independent group on its own)."""
+        equations = self._equations(keys)
+        # The answer depends on the box of every figure these sums hold (the settled ones too).
+        involved = sorted(
+            {key for variables, _ in equations for key, _ in variables} | set(keys), key=str
+        )
+        memo = tuple((key, box[key]) for key in involved)
+        if memo in self._known:
+            return self._known[memo]
+        narrowed = self.narrow(box, equations)
         if narrowed is None:
-            return False
-        open_keys = [key for key in self.hidden if narrowed[key][0] < narrowed[key][1]]
-        if not open_keys:
-            return all(
-                sum(s * narrowed[key][0] for key, s in variables) == b
-                for variables, b in self.equations
-            )
-        key = min(open_keys, key=lambda key: narrowed[key][1] - narrowed[key][0])
-        lo, hi = narrowed[key]
+            answer = False
+        else:
+            open_keys = [key for key in keys if narrowed[key][0] < narrowed[key][1]]
+            if not open_keys:
+                answer = all(
+                    sum(s * narrowed[key][0] for key, s in variables) == b
+                    for variables, b in equations
+                )
+            else:
+                # Figures settled to one value are constants now; the open ones may fall apart
+                # into groups that no sum ties any more.
+                open_equations = [
+                    eq
+                    for eq in equations
+                    if any(narrowed[key][0] < narrowed[key][1] for key, _ in eq[0])
+                ]
+                answer = all(
+                    self._branch(narrowed, group)
+                    for group in self._groups(open_keys, open_equations)
+                )
+        self._known[memo] = answer
+        return answer
+
+    def _branch(self, box: Box, keys: Sequence[Hashable]) -> bool:
+        key = min(keys, key=lambda key: box[key][1] - box[key][0])
+        lo, hi = box[key]
         mid = (lo + hi) // 2
-        return self.feasible({**narrowed, key: (lo, mid)}) or self.feasible(
-            {**narrowed, key: (mid + 1, hi)}
+        return self.feasible({**box, key: (lo, mid)}, keys) or self.feasible(
+            {**box, key: (mid + 1, hi)}, keys
         )
 
     def can_be(self, key: Hashable, lo: int, hi: int) -> bool:
         box = self.start()
         a, b = box[key]
-        return self.feasible({**box, key: (max(a, lo), min(b, hi))})
+        box[key] = (max(a, lo), min(b, hi))
+        mine = self.group_of[key]
+        if not self._others_feasible(mine):
+            return False
+        return self.feasible(box, self.groups[mine])
+
+    def _others_feasible(self, mine: int) -> bool:
+        """Whether every other group has a solution within its starting box (the true figures
+        are one, unless a figure exceeds the search's cap)."""
+        if mine not in self._others_ok:
+            box = self.start()
+            self._others_ok[mine] = all(
+                self.feasible(box, group) for i, group in enumerate(self.groups) if i != mine
+            )
+        return self._others_ok[mine]
 
 
 def audit(
@@ -130,7 +223,8 @@ def _lowest(problem: Problem, key: Hashable, k: int, cap: int) -> int | None:
 
 def published(data: dict[str, Any]) -> tuple[dict[Any, int], dict[Any, str], list[Sum]]:
     """Everything a donor holds of a report, as figures, marks and sums between them: each
-    table's cells and totals, M2's classes and eligible count (tied to the headline), and
+    table's cells and totals, M2's classes and eligible count (tied to the headline), the same
+    in real terms when the report has them (tied to the nominal ones), and
     the per-currency venture counts of M4 and M6 (each venture has one currency, so they add
     up to the headline)."""
     shown: dict[Any, int] = {}
@@ -180,6 +274,27 @@ def published(data: dict[str, Any]) -> tuple[dict[Any, int], dict[Any, str], lis
             improved, maintained = (code, "class", "improved"), (code, "class", "maintained")
             sums.append((headline, (improved, maintained)))
             sums.append(((code, "eligible"), (improved, maintained, (code, "class", "declined"))))
+            real = details.get("real")
+            if real is not None:
+                # In real terms too: the same sums, and, when the report leaves no country out
+                # (eligibility does not depend on prices), the same eligible and
+                # insufficient-data counts as the nominal ones.
+                for c, v in real["classes"].items():
+                    put_detail((code, "real", c), v, f"real.classes.{c}")
+                put_detail((code, "real", "eligible"), real["eligible"], "real.eligible")
+                put_detail((code, "real", "total"), real["total"], "real.total")
+                r_imp, r_main = (code, "real", "improved"), (code, "real", "maintained")
+                r_dec = (code, "real", "declined")
+                sums.append(((code, "real", "total"), (r_imp, r_main)))
+                sums.append(((code, "real", "eligible"), (r_imp, r_main, r_dec)))
+                if not details["terms"]["missing"]:
+                    sums.append(((code, "eligible"), ((code, "real", "eligible"),)))
+                    sums.append(
+                        (
+                            (code, "class", "insufficient_data"),
+                            ((code, "real", "insufficient_data"),),
+                        )
+                    )
         if code in ("M4", "M6"):
             name = "ventures" if code == "M4" else "funded_ventures"
             parts = []
