@@ -20,6 +20,15 @@ from tests.conftest import World
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("var/screenshots")
+# Waits up to 5 s for the service worker's cache of pages to be deleted.
+KEPT_PAGES_GONE = """async () => {
+  for (let i = 0; i < 50; i++) {
+    const keys = await caches.keys();
+    if (!keys.some((k) => k.endsWith("-pages"))) return true;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  return false;
+}"""
 
 
 @pytest.fixture
@@ -193,5 +202,20 @@ def test_a_vendor_keeps_her_books_online_and_offline(
     page.reload()
     page.wait_for_load_state("networkidle")
     assert LedgerEntry.objects.filter(venture=venture).count() == before + 4
+
+    # A phone shared by several people: once she signs out, her kept pages are gone, and without
+    # coverage her venture page no longer opens for whoever holds the phone next.
+    assert "books-1-pages" in page.evaluate("caches.keys()")
+    page.goto(live_server.url + "/accounts/logout/")
+    page.get_by_role("button", name="Cerrar sesión").click()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(KEPT_PAGES_GONE), "the kept pages outlived the session"
+    context.set_offline(True)
+    try:
+        page.goto(home)
+    except PlaywrightError:
+        pass  # no page to show: the browser's own offline error
+    assert page.locator("#totals-today").count() == 0
+    assert "Jugos" not in page.content()
     assert blocked == []
     context.close()
