@@ -291,12 +291,21 @@ def _record_entries(actor: User, items: Sequence[tuple[Venture, EntryInput]]) ->
     seq = next_seq()
     venture_ids = sorted({items[i][0].pk for i in amounts})
     list(Venture.objects.select_for_update().filter(pk__in=venture_ids).order_by("pk").values("pk"))
-    stored = LedgerEntry.objects.in_bulk([items[i][1].id for i in amounts])
+    # Ids are the owners' own: each is looked up among its venture owner's entries only, so
+    # another person's entry under the same id is never seen here.
+    owners = {items[i][0].owner_id for i in amounts}
+    stored = {
+        (e.owner_id, e.sync_id): e
+        for e in LedgerEntry.objects.filter(
+            owner_id__in=owners, sync_id__in={items[i][1].id for i in amounts}
+        )
+    }
     owed: dict[int, Decimal] | None = None
-    fresh: dict[str, LedgerEntry] = {}
+    fresh: dict[tuple[int, str], LedgerEntry] = {}
     for i, amount in amounts.items():
         venture, data = items[i]
-        earlier = stored.get(data.id) or fresh.get(data.id)
+        key = (venture.owner_id, data.id)
+        earlier = stored.get(key) or fresh.get(key)
         if earlier is not None:
             if _same_content(earlier, venture, data, amount):
                 outcomes[i].entry = earlier
@@ -315,9 +324,10 @@ def _record_entries(actor: User, items: Sequence[tuple[Venture, EntryInput]]) ->
                 )
                 continue
             owed[venture.pk] = available + (-amount if data.kind == Kind.REPAYMENT else amount)
-        fresh[data.id] = LedgerEntry(
-            id=data.id,
+        fresh[key] = LedgerEntry(
+            sync_id=data.id,
             venture=venture,
+            owner_id=venture.owner_id,
             kind=data.kind,
             amount=amount,
             occurred_on=data.occurred_on,
@@ -327,12 +337,20 @@ def _record_entries(actor: User, items: Sequence[tuple[Venture, EntryInput]]) ->
             note=data.note.strip(),
             recorded_by=actor,
         )
-        outcomes[i].entry, outcomes[i].created = fresh[data.id], True
+        outcomes[i].entry, outcomes[i].created = fresh[key], True
     if fresh:
         for entry in fresh.values():
             entry.changed_seq = seq
         LedgerEntry.objects.bulk_create(fresh.values())
-        creations.record("ledger_entries", fresh, seq=seq)
+        # Scoped to the owner: another person's entry under the same id never makes hers
+        # look new to her devices.
+        for owner_id in {e.owner_id for e in fresh.values()}:
+            creations.record(
+                "ledger_entries",
+                [e.sync_id for e in fresh.values() if e.owner_id == owner_id],
+                seq=seq,
+                user_id=owner_id,
+            )
         apply_many_to_rollups(list(fresh.values()), sign=1)
     return outcomes
 
@@ -369,30 +387,41 @@ def void_entries(*, actor: User, entry_ids: Sequence[str], reason: str) -> list[
     its error; the others are voided. Ids are judged in order, as if voided one by one.
     """
     outcomes = [EntryOutcome() for _id in entry_ids]
-    visible = entries_visible_to(actor).select_related("venture").in_bulk(list(entry_ids))
+    # The ids are the actor's own (ids are unique per owner); an id naming only entries of
+    # others that the actor oversees (a manager's programme) is refused as not hers.
+    own: dict[str, LedgerEntry] = {}
+    others: set[str] = set()
+    for entry in (
+        entries_visible_to(actor).filter(sync_id__in=set(entry_ids)).select_related("venture")
+    ):
+        if entry.owner_id == actor.pk:
+            own[entry.sync_id] = entry
+        else:
+            others.add(entry.sync_id)
     found: list[int] = []
     for i, entry_id in enumerate(entry_ids):
-        entry = visible.get(entry_id)
-        if entry is None:
-            outcomes[i].error = NotFound(_("Not found."))
-        elif entry.venture.owner_id != actor.pk:
+        if entry_id in own:
+            found.append(i)
+        elif entry_id in others:
             outcomes[i].error = Forbidden(
                 _("Only the owner of this venture can change it."), code="not_owner"
             )
         else:
-            found.append(i)
+            outcomes[i].error = NotFound(_("Not found."))
     if not found:
         return outcomes
     check_consent(actor)
     seq = next_seq()  # before the venture locks, as in record_entries
-    venture_ids = sorted({visible[entry_ids[i]].venture_id for i in found})
+    venture_ids = sorted({own[entry_ids[i]].venture_id for i in found})
     list(Venture.objects.select_for_update().filter(pk__in=venture_ids).order_by("pk").values("pk"))
     # Read again under the locks: a concurrent void of the same entry has committed by now.
-    current = LedgerEntry.objects.select_related("venture").in_bulk([entry_ids[i] for i in found])
+    current = LedgerEntry.objects.select_related("venture").in_bulk(
+        [own[entry_ids[i]].pk for i in found]
+    )
     owed: dict[int, Decimal] | None = None
-    voided: dict[str, LedgerEntry] = {}
+    voided: dict[int, LedgerEntry] = {}
     for i in found:
-        entry = current[entry_ids[i]]
+        entry = current[own[entry_ids[i]].pk]
         if entry.voided_at is not None or entry.pk in voided:
             outcomes[i].error = Conflict(_("This entry was already voided."), code="already_voided")
             continue
@@ -418,7 +447,9 @@ def void_entries(*, actor: User, entry_ids: Sequence[str], reason: str) -> list[
             entry.voided_at, entry.voided_by, entry.void_reason = now, actor, why
             entry.changed_seq = seq
         # Voided entries leave the owner's devices: they hear of them as deleted.
-        record_deletions([("ledger_entries", pk, actor.pk) for pk in voided], seq=seq)
+        record_deletions(
+            [("ledger_entries", e.sync_id, actor.pk) for e in voided.values()], seq=seq
+        )
         apply_many_to_rollups(list(voided.values()), sign=-1)
     return outcomes
 

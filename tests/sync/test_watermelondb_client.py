@@ -136,7 +136,8 @@ def test_a_stock_watermelondb_client_syncs(server: dict[str, Any], tmp_path: Pat
             "SELECT id FROM ventures_venture WHERE sync_id = ?", (made["ventureId"],)
         ).fetchone()[0]
         entries = db.execute(
-            "SELECT id FROM ventures_ledgerentry WHERE venture_id = ? ORDER BY id", (venture_id,)
+            "SELECT sync_id FROM ventures_ledgerentry WHERE venture_id = ? ORDER BY sync_id",
+            (venture_id,),
         ).fetchall()
         assert sorted(e[0] for e in entries) == sorted(made["entryIds"])
         deposit = db.execute(
