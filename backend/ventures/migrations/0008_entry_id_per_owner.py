@@ -121,11 +121,19 @@ def _renumber(schema_editor: Any, order: str) -> None:
 def copy_ids(apps: Any, schema_editor: Any) -> None:
     """The client id moves to sync_id, the owner is copied from the venture, and the key is
     renumbered in the order the entries were received (ties by client id)."""
+    postgres = schema_editor.connection.vendor == "postgresql"
+    if postgres:
+        # The new owner column's foreign key is checked at commit by default; checked now,
+        # no check is left pending for the ALTER TABLEs that follow (PostgreSQL refuses those
+        # while a table has pending trigger events).
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     schema_editor.execute(
         f"UPDATE {TABLE} SET sync_id = id, owner_id = (SELECT v.owner_id FROM ventures_venture v "
         f"WHERE v.id = {TABLE}.venture_id)"
     )
     _renumber(schema_editor, "received_at, sync_id")
+    if postgres:
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def restore_ids(apps: Any, schema_editor: Any) -> None:
