@@ -83,7 +83,16 @@ def _run(schema_editor: Any, statements: list[str]) -> None:
         schema_editor.execute(sql)
 
 
+def _checks_now(schema_editor: Any) -> None:
+    """PostgreSQL: foreign keys checked at each statement, not at commit. This migration
+    updates rows and then alters their table, which PostgreSQL refuses while any check is
+    still pending (a changed foreign key checked only at commit)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def drop_old_guard(apps: Any, schema_editor: Any) -> None:
+    _checks_now(schema_editor)
     _run(schema_editor, _unguard(schema_editor.connection.vendor))
 
 
@@ -98,6 +107,7 @@ def add_new_guard(apps: Any, schema_editor: Any) -> None:
 
 
 def drop_new_guard(apps: Any, schema_editor: Any) -> None:
+    _checks_now(schema_editor)
     _run(schema_editor, _unguard(schema_editor.connection.vendor))
 
 
@@ -121,19 +131,11 @@ def _renumber(schema_editor: Any, order: str) -> None:
 def copy_ids(apps: Any, schema_editor: Any) -> None:
     """The client id moves to sync_id, the owner is copied from the venture, and the key is
     renumbered in the order the entries were received (ties by client id)."""
-    postgres = schema_editor.connection.vendor == "postgresql"
-    if postgres:
-        # The new owner column's foreign key is checked at commit by default; checked now,
-        # no check is left pending for the ALTER TABLEs that follow (PostgreSQL refuses those
-        # while a table has pending trigger events).
-        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     schema_editor.execute(
         f"UPDATE {TABLE} SET sync_id = id, owner_id = (SELECT v.owner_id FROM ventures_venture v "
         f"WHERE v.id = {TABLE}.venture_id)"
     )
     _renumber(schema_editor, "received_at, sync_id")
-    if postgres:
-        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def restore_ids(apps: Any, schema_editor: Any) -> None:
