@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -229,7 +229,6 @@ def _id_conflict() -> Conflict:
     )
 
 
-@transaction.atomic
 def record_entry(*, venture: Venture, actor: User, data: EntryInput) -> tuple[LedgerEntry, bool]:
     """Posts one entry; returns it and whether it is new (a batch of one: see record_entries).
 
@@ -243,7 +242,6 @@ def record_entry(*, venture: Venture, actor: User, data: EntryInput) -> tuple[Le
     return outcome.entry, outcome.created
 
 
-@transaction.atomic
 def record_entries(
     *, actor: User, items: Sequence[tuple[Venture, EntryInput]]
 ) -> list[EntryOutcome]:
@@ -262,7 +260,10 @@ def record_entries(
     check_consent(actor)
     for _attempt in range(2):
         try:
-            with transaction.atomic():  # a savepoint: a lost race on an id leaves nothing
+            # The batch's own transaction (the REST create), or a savepoint inside the caller's
+            # (a sync push): either way a lost race on an id leaves nothing behind. It is the
+            # only one: the create path opens no other transaction or savepoint around it.
+            with transaction.atomic():
                 return _record_entries(actor, items)
         except IntegrityError:
             # An id inserted by a concurrent transaction that has committed since we looked:
@@ -290,7 +291,7 @@ def _record_entries(actor: User, items: Sequence[tuple[Venture, EntryInput]]) ->
     # so the rollup arithmetic and the outstanding-credit check see every earlier entry.
     seq = next_seq()
     venture_ids = sorted({items[i][0].pk for i in amounts})
-    list(Venture.objects.select_for_update().filter(pk__in=venture_ids).order_by("pk").values("pk"))
+    _lock_ventures(venture_ids)
     # Ids are the owners' own: each is looked up among its venture owner's entries only, so
     # another person's entry under the same id is never seen here.
     owners = {items[i][0].owner_id for i in amounts}
@@ -355,6 +356,14 @@ def _record_entries(actor: User, items: Sequence[tuple[Venture, EntryInput]]) ->
     return outcomes
 
 
+def _lock_ventures(venture_ids: list[int]) -> None:
+    """Row locks on the ventures, in id order. SQLite has no row locks: a writer there holds
+    the whole database from BEGIN IMMEDIATE on, so the statement would lock nothing more."""
+    if connection.features.has_select_for_update:
+        qs = Venture.objects.select_for_update().filter(pk__in=venture_ids).order_by("pk")
+        list(qs.values("pk"))
+
+
 def _outstanding_by_venture(venture_ids: list[int]) -> dict[int, Decimal]:
     """What customers owe each venture (credit sales less repayments), from the month rollups."""
     rows = (
@@ -367,7 +376,6 @@ def _outstanding_by_venture(venture_ids: list[int]) -> dict[int, Decimal]:
     }
 
 
-@transaction.atomic
 def void_entry(*, actor: User, entry_id: str, reason: str) -> LedgerEntry:
     """Voids one entry of the actor's (a batch of one: see void_entries)."""
     [outcome] = void_entries(actor=actor, entry_ids=[entry_id], reason=reason)
@@ -413,7 +421,7 @@ def void_entries(*, actor: User, entry_ids: Sequence[str], reason: str) -> list[
     check_consent(actor)
     seq = next_seq()  # before the venture locks, as in record_entries
     venture_ids = sorted({own[entry_ids[i]].venture_id for i in found})
-    list(Venture.objects.select_for_update().filter(pk__in=venture_ids).order_by("pk").values("pk"))
+    _lock_ventures(venture_ids)
     # Read again under the locks: a concurrent void of the same entry has committed by now.
     current = LedgerEntry.objects.select_related("venture").in_bulk(
         [own[entry_ids[i]].pk for i in found]
