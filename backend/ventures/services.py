@@ -264,7 +264,12 @@ def record_entries(
             # (a sync push): either way a lost race on an id leaves nothing behind. It is the
             # only one: the create path opens no other transaction or savepoint around it.
             with transaction.atomic():
-                return _record_entries(actor, items)
+                outcomes = _record_entries(actor, items)
+                if not any(o.created for o in outcomes):
+                    # Nothing new (refused items, retries): the change number and the locks
+                    # are given back, as when a refused create rolled back before.
+                    transaction.set_rollback(True)
+                return outcomes
         except IntegrityError:
             # An id inserted by a concurrent transaction that has committed since we looked:
             # looking again finds it, and the item becomes a retry or an id conflict.
