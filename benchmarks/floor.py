@@ -30,7 +30,10 @@ def _rows(columns: list[str], count: int, venture: int, user: int, seq: int) -> 
     out = []
     for i in range(count):
         values = {
-            "id": str(uuid.uuid4()),
+            # The copy table has no identity; its own rows' keys are far below these.
+            "id": 10**15 + seq + i,
+            "sync_id": str(uuid.uuid4()),
+            "owner_id": user,
             "kind": "sale",
             "amount": "12.50",
             "occurred_on": today - dt.timedelta(days=i % 60),

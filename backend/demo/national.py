@@ -423,9 +423,9 @@ def _books(seed: int, programme: Programme, ventures: list[tuple[int, int, str]]
 
 
 LEDGER_COLUMNS = (
-    "id", "venture_id", "kind", "amount", "occurred_on", "payment_method", "wallet", "category",
-    "note", "receipt", "receipt_thumbnail", "recorded_by_id", "received_at", "voided_at",
-    "voided_by_id", "void_reason", "changed_seq",
+    "sync_id", "venture_id", "kind", "amount", "occurred_on", "payment_method", "wallet",
+    "category", "note", "receipt", "receipt_thumbnail", "recorded_by_id", "received_at",
+    "voided_at", "voided_by_id", "void_reason", "changed_seq", "owner_id",
 )  # fmt: skip
 
 
@@ -490,7 +490,7 @@ def _entries(book: _Book, cal: _Calendar, seed: int, seq: int) -> Iterator[tuple
                 f"{prefix}{n}", book.venture_id, "sale", amount(value), cal.iso[day], method,
                 wallet, "", "", "", "", owner, received,
                 cal.stamp(day, 22 * 60) if voided else None, owner if voided else None,
-                "Monto equivocado" if voided else "", seq,
+                "Monto equivocado" if voided else "", seq, owner,
             )  # fmt: skip
             n += 1
             repaid = day + rng.randint(7, 25)
@@ -498,7 +498,7 @@ def _entries(book: _Book, cal: _Calendar, seed: int, seq: int) -> Iterator[tuple
                 yield (
                     f"{prefix}{n}", book.venture_id, "repayment", amount(value), cal.iso[repaid],
                     rng.choice(("cash", "cash", "bank_transfer")), "", "", "", "", "", owner,
-                    cal.stamp(repaid, rng.randint(8 * 60, 21 * 60)), None, None, "", seq,
+                    cal.stamp(repaid, rng.randint(8 * 60, 21 * 60)), None, None, "", seq, owner,
                 )  # fmt: skip
                 n += 1
         if week_total and cal.month[start] >= 0:
@@ -506,7 +506,7 @@ def _entries(book: _Book, cal: _Calendar, seed: int, seq: int) -> Iterator[tuple
                 f"{prefix}{n}", book.venture_id, "expense",
                 amount(week_total * rng.uniform(0.45, 0.65)), cal.iso[start], "cash", "",
                 rng.choice(EXPENSES), "", "", "", owner, cal.stamp(start, 20 * 60), None, None,
-                "", seq,
+                "", seq, owner,
             )  # fmt: skip
             n += 1
 

@@ -144,7 +144,7 @@ def _books(
         voided = kind != "repayment" and method != "customer_credit" and rng.random() < 0.01
         entries.append(
             LedgerEntry(
-                id=new_sync_id(), venture=venture, kind=kind,
+                sync_id=new_sync_id(), venture=venture, owner_id=venture.owner_id, kind=kind,
                 amount=value, occurred_on=day, payment_method=method,
                 recorded_by=venture.owner, voided_at=now if voided else None,
                 voided_by=venture.owner if voided else None,

@@ -14,6 +14,7 @@ from allauth.mfa.models import Authenticator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from backend.accounts.access import AnyUser, is_admin
+from backend.accounts.models import User
 
 from .models import DonorViewer, Membership, Programme, Role
 
@@ -96,10 +97,12 @@ def requires_mfa(user: AnyUser) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return (
-        Membership.objects.filter(user=user, role=Role.MANAGER).exists()
-        or DonorViewer.objects.filter(user=user).exists()
-    )
+    # One query for both roles: this runs on every authenticated API request.
+    return User.objects.filter(
+        Q(Exists(Membership.objects.filter(user=user, role=Role.MANAGER)))
+        | Q(Exists(DonorViewer.objects.filter(user=user))),
+        pk=user.pk,
+    ).exists()
 
 
 def sees_contact_details(user: AnyUser) -> bool:

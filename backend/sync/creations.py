@@ -41,11 +41,13 @@ def pushing_from(origin: str) -> Iterator[None]:
         _origin.reset(token)
 
 
-def record(table: str, record_ids: Iterable[str], *, seq: int) -> None:
-    """New records, visible to whoever may see them (one statement for all)."""
+def record(table: str, record_ids: Iterable[str], *, seq: int, user_id: int | None = None) -> None:
+    """New records, visible to whoever may see them, or only to ``user_id`` for tables whose
+    ids are unique per person (one statement for all)."""
     origin = _origin.get()
     Creation.objects.bulk_create(
-        Creation(table=table, record_id=str(i), seq=seq, origin=origin) for i in record_ids
+        Creation(table=table, record_id=str(i), seq=seq, origin=origin, user_id_scope=user_id)
+        for i in record_ids
     )
 
 

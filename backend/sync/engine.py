@@ -397,8 +397,8 @@ def _in_batch(
     except DomainError as exc:
         failed = Rejected(exc.code, str(exc.message))
     except IntegrityError:
-        # Ids are unique per table and never reused: this one belongs to a record the user
-        # cannot see, or breaks another rule the database keeps.
+        # Ids are unique per owner, so this is a record's other unique rule (or a race lost
+        # twice); another person's record under the same id never gets here.
         failed = Rejected("id_taken", _("This id is already used by another record."))
     if failed is not None:
         rejected = dict.fromkeys(record_ids, failed)

@@ -3,10 +3,10 @@
 Built on the programme roles of backend.programmes.access; every rule is one query.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from backend.lib.errors import Forbidden
+from backend.lib.errors import DomainError, Forbidden
 from backend.programmes.access import AnyUser, is_admin, managed_programmes
 
 from .models import LedgerEntry, Venture
@@ -44,20 +44,46 @@ def entries_visible_to(user: AnyUser) -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(venture__in=ventures_visible_to(user).values("pk"))
 
 
-def access_entry(user: AnyUser, entry_id: str) -> LedgerEntry | None:
-    return (
+def _entries_named(
+    user: AnyUser, entry_id: str, venture_id: int | None = None
+) -> list[LedgerEntry]:
+    """Up to two visible entries under a client id, the user's own first.
+
+    Entry ids are unique per owner only, so a manager may oversee several people's entries
+    under one id; the user's own always comes first, and only visible ones are ever read.
+    """
+    qs = (
         entries_visible_to(user)
         .select_related("venture", "venture__programme")
-        .filter(pk=entry_id)
-        .first()
+        .filter(sync_id=entry_id)
     )
+    if venture_id is not None:
+        qs = qs.filter(venture_id=venture_id)
+    mine_first = Case(When(owner=user.pk, then=Value(0)), default=Value(1))
+    return list(qs.order_by(mine_first, "venture_id")[:2])
+
+
+def access_entry(
+    user: AnyUser, entry_id: str, *, venture_id: int | None = None
+) -> LedgerEntry | None:
+    """The entry the user may see under this id: her own, else the one of a venture she
+    oversees. Several overseen people using the id need ``venture_id`` to tell them apart."""
+    found = _entries_named(user, entry_id, venture_id)
+    if len(found) > 1 and found[0].owner_id != user.pk:
+        raise DomainError(
+            _("Several entries you may see have this id: name the venture (venture_id)."),
+            field="query.venture_id",
+            status=422,
+        )
+    return found[0] if found else None
 
 
 def access_own_entry(user: AnyUser, entry_id: str) -> LedgerEntry | None:
-    entry = access_entry(user, entry_id)
-    if entry is not None and entry.venture.owner_id != user.pk:
+    """The user's own entry under this id (only owners write). Visible but not hers: 403."""
+    found = _entries_named(user, entry_id)
+    if found and found[0].owner_id != user.pk:
         raise Forbidden(_("Only the owner of this venture can change it."), code="not_owner")
-    return entry
+    return found[0] if found else None
 
 
 def own_ventures(user: AnyUser) -> QuerySet[Venture]:

@@ -16,12 +16,19 @@ class VentureAdmin(admin.ModelAdmin[Venture]):
     raw_id_fields = ["owner"]
     readonly_fields = ["currency", "country"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Venture | None = None) -> list[str]:
+        # A venture never changes hands: its entries carry the owner their ids belong to.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "owner"] if obj is not None else fields
+
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[LedgerEntry]):
     """Read-only: the ledger changes only through the app's void, and the database enforces it."""
 
-    list_display = ["id", "venture", "kind", "amount", "occurred_on", "payment_method", "voided_at"]
+    list_display = [
+        "sync_id", "venture", "kind", "amount", "occurred_on", "payment_method", "voided_at"
+    ]  # fmt: skip
     list_filter = ["kind", "payment_method"]
     list_select_related = ["venture"]
     date_hierarchy = "occurred_on"

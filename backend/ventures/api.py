@@ -210,15 +210,19 @@ def attach_receipt(request: HttpRequest, entry_id: str) -> LedgerEntry:
 @router.get(
     "/entries/{entry_id}/receipt",
     summary="The receipt photo of an entry I may see",
+    description="Entry ids are unique per owner: a manager overseeing several people who used "
+    "the same id names the venture with venture_id (422 otherwise).",
     openapi_extra=IMAGE_RESPONSE,
 )
-def get_receipt(request: HttpRequest, entry_id: str, thumbnail: bool = False) -> HttpResponse:
-    entry = access_entry(request_user(request), entry_id)
+def get_receipt(
+    request: HttpRequest, entry_id: str, thumbnail: bool = False, venture_id: Id | None = None
+) -> HttpResponse:
+    entry = access_entry(request_user(request), entry_id, venture_id=venture_id)
     if entry is None or not entry.receipt:
         raise NotFound(_("Not found."))
     _audit_staff_read(request, entry.venture, "venture.receipt")
     name = str(entry.receipt_thumbnail.name if thumbnail else entry.receipt.name)
-    return _image_response(name, f"receipt-{entry.pk}{'-thumb' if thumbnail else ''}.jpg")
+    return _image_response(name, f"receipt-{entry.sync_id}{'-thumb' if thumbnail else ''}.jpg")
 
 
 @router.get(

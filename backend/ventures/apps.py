@@ -34,7 +34,7 @@ class VenturesConfig(AppConfig):
                 ],
                 "entries": [
                     {
-                        "id": e.pk,
+                        "id": e.sync_id,
                         "venture_id": e.venture_id,
                         "kind": e.kind,
                         "amount": str(e.amount),

@@ -130,11 +130,23 @@ class Venture(models.Model):
 
 
 class LedgerEntry(models.Model):
-    # Chosen by the phone (WatermelonDB ids are 16 characters; UUIDs fit too), so an entry
-    # sent twice over a bad connection is recognised as the same entry.
-    id = models.CharField(primary_key=True, max_length=36, verbose_name=_("entry id"))
+    # The entry's id in the app, on the sync wire and in the REST URLs: chosen by the phone
+    # (WatermelonDB ids are 16 characters; UUIDs fit too), so an entry sent twice over a bad
+    # connection is recognised as the same entry. Unique per owner only, as a phone holds all
+    # of its owner's entries (of every venture) in one table: another person's id is a fresh
+    # one, so it tells nobody it exists and blocks nobody's own.
+    sync_id = models.CharField(max_length=36, verbose_name=_("entry id"))
     venture = models.ForeignKey(
         Venture, on_delete=models.PROTECT, related_name="entries", verbose_name=_("venture")
+    )
+    # The venture's owner, kept on the row so the database itself holds each owner's ids
+    # unique (a constraint cannot reach through the venture). Ventures never change hands.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("owner"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
@@ -165,6 +177,8 @@ class LedgerEntry(models.Model):
         ordering = ["-occurred_on", "-received_at", "-id"]
         indexes = [models.Index(fields=["venture", "occurred_on"])]
         constraints = [
+            # The id first: the index also serves lookups by id alone (a manager's receipt).
+            models.UniqueConstraint(fields=["sync_id", "owner"], name="entry_sync_id_per_owner"),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="entry_amount_positive"),
             models.CheckConstraint(
                 condition=models.Q(voided_at__isnull=True, voided_by__isnull=True)

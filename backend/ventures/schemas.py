@@ -74,7 +74,7 @@ class EntryIn(StrictIn):
 
 
 class EntryOut(Schema):
-    id: str
+    id: str = Field(..., description="The client's id of the entry")
     venture_id: int
     kind: str
     amount: str
@@ -88,6 +88,10 @@ class EntryOut(Schema):
     received_at: dt.datetime
     voided_at: dt.datetime | None
     void_reason: str
+
+    @staticmethod
+    def resolve_id(obj: LedgerEntry) -> str:
+        return obj.sync_id  # the client's own id; the table's key never leaves the server
 
     @staticmethod
     def resolve_amount(obj: LedgerEntry) -> str:

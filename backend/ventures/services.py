@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -226,7 +226,6 @@ def _id_conflict() -> Conflict:
     )
 
 
-@transaction.atomic
 def record_entry(*, venture: Venture, actor: User, data: EntryInput) -> tuple[LedgerEntry, bool]:
     """Posts one entry; returns it and whether it is new (a batch of one: see record_entries).
 
@@ -240,7 +239,6 @@ def record_entry(*, venture: Venture, actor: User, data: EntryInput) -> tuple[Le
     return outcome.entry, outcome.created
 
 
-@transaction.atomic
 def record_entries(
     *, actor: User, items: Sequence[tuple[Venture, EntryInput]]
 ) -> list[EntryOutcome]:
@@ -259,8 +257,16 @@ def record_entries(
     check_consent(actor)
     for _attempt in range(2):
         try:
-            with transaction.atomic():  # a savepoint: a lost race on an id leaves nothing
-                return _record_entries(actor, items)
+            # The batch's own transaction (the REST create), or a savepoint inside the caller's
+            # (a sync push): either way a lost race on an id leaves nothing behind. It is the
+            # only one: the create path opens no other transaction or savepoint around it.
+            with transaction.atomic():
+                outcomes = _record_entries(actor, items)
+                if not any(o.created for o in outcomes):
+                    # Nothing new (refused items, retries): the change number and the locks
+                    # are given back, as when a refused create rolled back before.
+                    transaction.set_rollback(True)
+                return outcomes
         except IntegrityError:
             # An id inserted by a concurrent transaction that has committed since we looked:
             # looking again finds it, and the item becomes a retry or an id conflict.
@@ -287,13 +293,22 @@ def _record_entries(actor: User, items: Sequence[tuple[Venture, EntryInput]]) ->
     # so the rollup arithmetic and the outstanding-credit check see every earlier entry.
     seq = next_seq()
     venture_ids = sorted({items[i][0].pk for i in amounts})
-    list(Venture.objects.select_for_update().filter(pk__in=venture_ids).order_by("pk").values("pk"))
-    stored = LedgerEntry.objects.in_bulk([items[i][1].id for i in amounts])
+    _lock_ventures(venture_ids)
+    # Ids are the owners' own: each is looked up among its venture owner's entries only, so
+    # another person's entry under the same id is never seen here.
+    owners = {items[i][0].owner_id for i in amounts}
+    stored = {
+        (e.owner_id, e.sync_id): e
+        for e in LedgerEntry.objects.filter(
+            owner_id__in=owners, sync_id__in={items[i][1].id for i in amounts}
+        )
+    }
     owed: dict[int, Decimal] | None = None
-    fresh: dict[str, LedgerEntry] = {}
+    fresh: dict[tuple[int, str], LedgerEntry] = {}
     for i, amount in amounts.items():
         venture, data = items[i]
-        earlier = stored.get(data.id) or fresh.get(data.id)
+        key = (venture.owner_id, data.id)
+        earlier = stored.get(key) or fresh.get(key)
         if earlier is not None:
             if _same_content(earlier, venture, data, amount):
                 outcomes[i].entry = earlier
@@ -312,9 +327,10 @@ def _record_entries(actor: User, items: Sequence[tuple[Venture, EntryInput]]) ->
                 )
                 continue
             owed[venture.pk] = available + (-amount if data.kind == Kind.REPAYMENT else amount)
-        fresh[data.id] = LedgerEntry(
-            id=data.id,
+        fresh[key] = LedgerEntry(
+            sync_id=data.id,
             venture=venture,
+            owner_id=venture.owner_id,
             kind=data.kind,
             amount=amount,
             occurred_on=data.occurred_on,
@@ -324,14 +340,30 @@ def _record_entries(actor: User, items: Sequence[tuple[Venture, EntryInput]]) ->
             note=data.note.strip(),
             recorded_by=actor,
         )
-        outcomes[i].entry, outcomes[i].created = fresh[data.id], True
+        outcomes[i].entry, outcomes[i].created = fresh[key], True
     if fresh:
         for entry in fresh.values():
             entry.changed_seq = seq
         LedgerEntry.objects.bulk_create(fresh.values())
-        creations.record("ledger_entries", fresh, seq=seq)
+        # Scoped to the owner: another person's entry under the same id never makes hers
+        # look new to her devices.
+        for owner_id in {e.owner_id for e in fresh.values()}:
+            creations.record(
+                "ledger_entries",
+                [e.sync_id for e in fresh.values() if e.owner_id == owner_id],
+                seq=seq,
+                user_id=owner_id,
+            )
         apply_many_to_rollups(list(fresh.values()), sign=1)
     return outcomes
+
+
+def _lock_ventures(venture_ids: list[int]) -> None:
+    """Row locks on the ventures, in id order. SQLite has no row locks: a writer there holds
+    the whole database from BEGIN IMMEDIATE on, so the statement would lock nothing more."""
+    if connection.features.has_select_for_update:
+        qs = Venture.objects.select_for_update().filter(pk__in=venture_ids).order_by("pk")
+        list(qs.values("pk"))
 
 
 def _outstanding_by_venture(venture_ids: list[int]) -> dict[int, Decimal]:
@@ -346,7 +378,6 @@ def _outstanding_by_venture(venture_ids: list[int]) -> dict[int, Decimal]:
     }
 
 
-@transaction.atomic
 def void_entry(*, actor: User, entry_id: str, reason: str) -> LedgerEntry:
     """Voids one entry of the actor's (a batch of one: see void_entries)."""
     [outcome] = void_entries(actor=actor, entry_ids=[entry_id], reason=reason)
@@ -366,30 +397,41 @@ def void_entries(*, actor: User, entry_ids: Sequence[str], reason: str) -> list[
     its error; the others are voided. Ids are judged in order, as if voided one by one.
     """
     outcomes = [EntryOutcome() for _id in entry_ids]
-    visible = entries_visible_to(actor).select_related("venture").in_bulk(list(entry_ids))
+    # The ids are the actor's own (ids are unique per owner); an id naming only entries of
+    # others that the actor oversees (a manager's programme) is refused as not hers.
+    own: dict[str, LedgerEntry] = {}
+    others: set[str] = set()
+    for entry in (
+        entries_visible_to(actor).filter(sync_id__in=set(entry_ids)).select_related("venture")
+    ):
+        if entry.owner_id == actor.pk:
+            own[entry.sync_id] = entry
+        else:
+            others.add(entry.sync_id)
     found: list[int] = []
     for i, entry_id in enumerate(entry_ids):
-        entry = visible.get(entry_id)
-        if entry is None:
-            outcomes[i].error = NotFound(_("Not found."))
-        elif entry.venture.owner_id != actor.pk:
+        if entry_id in own:
+            found.append(i)
+        elif entry_id in others:
             outcomes[i].error = Forbidden(
                 _("Only the owner of this venture can change it."), code="not_owner"
             )
         else:
-            found.append(i)
+            outcomes[i].error = NotFound(_("Not found."))
     if not found:
         return outcomes
     check_consent(actor)
     seq = next_seq()  # before the venture locks, as in record_entries
-    venture_ids = sorted({visible[entry_ids[i]].venture_id for i in found})
-    list(Venture.objects.select_for_update().filter(pk__in=venture_ids).order_by("pk").values("pk"))
+    venture_ids = sorted({own[entry_ids[i]].venture_id for i in found})
+    _lock_ventures(venture_ids)
     # Read again under the locks: a concurrent void of the same entry has committed by now.
-    current = LedgerEntry.objects.select_related("venture").in_bulk([entry_ids[i] for i in found])
+    current = LedgerEntry.objects.select_related("venture").in_bulk(
+        [own[entry_ids[i]].pk for i in found]
+    )
     owed: dict[int, Decimal] | None = None
-    voided: dict[str, LedgerEntry] = {}
+    voided: dict[int, LedgerEntry] = {}
     for i in found:
-        entry = current[entry_ids[i]]
+        entry = current[own[entry_ids[i]].pk]
         if entry.voided_at is not None or entry.pk in voided:
             outcomes[i].error = Conflict(_("This entry was already voided."), code="already_voided")
             continue
@@ -415,7 +457,9 @@ def void_entries(*, actor: User, entry_ids: Sequence[str], reason: str) -> list[
             entry.voided_at, entry.voided_by, entry.void_reason = now, actor, why
             entry.changed_seq = seq
         # Voided entries leave the owner's devices: they hear of them as deleted.
-        record_deletions([("ledger_entries", pk, actor.pk) for pk in voided], seq=seq)
+        record_deletions(
+            [("ledger_entries", e.sync_id, actor.pk) for e in voided.values()], seq=seq
+        )
         apply_many_to_rollups(list(voided.values()), sign=-1)
     return outcomes
 

@@ -150,6 +150,8 @@ class LedgerEntries(SyncTable):
     can_delete = True
     batch_creates = True
     batch_deletes = True
+    # The phone's id, unique per owner (the key of the server's table never goes out).
+    id_field = "sync_id"
     client_columns = (
         "venture_id",
         "kind",
@@ -183,14 +185,14 @@ class LedgerEntries(SyncTable):
     )
 
     # What the wire needs of a row, in the order of _wire's arguments.
-    WIRE = ("pk", "venture__sync_id", "venture__currency", *client_columns[1:], "received_at")
+    WIRE = ("sync_id", "venture__sync_id", "venture__currency", *client_columns[1:], "received_at")
 
     def rows(self, user: User) -> QuerySet[Any]:
         return access.own_live_entries(user).select_related("venture")
 
     def serialize(self, obj: LedgerEntry) -> dict[str, Any]:
         return self._wire(
-            obj.pk,
+            obj.sync_id,
             obj.venture.sync_id,
             obj.venture.currency,
             obj.kind,
@@ -209,7 +211,7 @@ class LedgerEntries(SyncTable):
 
     @staticmethod
     def _wire(
-        pk: str,
+        sync_id: str,
         venture_sync_id: str,
         currency: str,
         kind: str,
@@ -222,7 +224,7 @@ class LedgerEntries(SyncTable):
         received_at: dt.datetime,
     ) -> dict[str, Any]:
         return {
-            "id": pk,
+            "id": sync_id,
             "venture_id": venture_sync_id,
             "kind": kind,
             "amount": money(amount, currency),
@@ -285,11 +287,11 @@ class LedgerEntries(SyncTable):
     def delete(self, user: User, obj: LedgerEntry) -> None:
         rejected = self.delete_many(user, [obj])
         if rejected:
-            raise rejected[obj.pk]
+            raise rejected[obj.sync_id]
 
     def delete_many(self, user: User, objs: list[LedgerEntry]) -> dict[str, Rejected]:
         """A deleted entry is voided; all of a push's together, with services.void_entries."""
-        ids = [o.pk for o in objs]
+        ids = [o.sync_id for o in objs]
         outcomes = services.void_entries(actor=user, entry_ids=ids, reason="")
         return {
             record_id: Rejected(o.error.code, str(o.error.message))

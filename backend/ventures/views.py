@@ -101,7 +101,7 @@ def _own_venture(request: HttpRequest, venture_id: int) -> Venture:
 
 
 def _own_entry(venture: Venture, entry_id: str) -> LedgerEntry:
-    entry = LedgerEntry.objects.filter(venture=venture, id=entry_id[:36]).first()
+    entry = LedgerEntry.objects.filter(venture=venture, sync_id=entry_id[:36]).first()
     if entry is None:
         raise Http404
     return entry
@@ -365,7 +365,9 @@ def _record(request: HttpRequest, venture: Venture) -> tuple[LedgerEntry, bool]:
     entry, created = services.record_entry(venture=venture, actor=user, data=data)
     if created and request.FILES.get("receipt"):
         try:
-            services.attach_receipt(actor=user, entry_id=entry.pk, upload=request.FILES["receipt"])
+            services.attach_receipt(
+                actor=user, entry_id=entry.sync_id, upload=request.FILES["receipt"]
+            )
         except DomainError as exc:
             messages.warning(
                 request, _("The entry was saved, but not its photo: %(why)s") % {"why": exc}
@@ -394,7 +396,7 @@ def entry_void(request: HttpRequest, venture_id: int, entry_id: str) -> HttpResp
         try:
             if not reason:
                 raise DomainError(_("Say why this entry is wrong."), field="reason", status=422)
-            services.void_entry(actor=request_user(request), entry_id=entry.pk, reason=reason)
+            services.void_entry(actor=request_user(request), entry_id=entry.sync_id, reason=reason)
         except DomainError as exc:
             error, status = str(exc.message), _status(exc)
         else:

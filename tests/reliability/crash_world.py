@@ -178,7 +178,7 @@ def check_database(db: Path, entries: list[Entry]) -> dict[str, Any]:
         integrity = conn.execute("PRAGMA integrity_check").fetchall()
         foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
         rows = conn.execute(
-            "SELECT id, venture_id, kind, amount, occurred_on, payment_method, voided_at "
+            "SELECT sync_id, venture_id, kind, amount, occurred_on, payment_method, voided_at "
             "FROM ventures_ledgerentry"
         ).fetchall()
         months = conn.execute(

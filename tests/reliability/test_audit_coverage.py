@@ -275,7 +275,7 @@ def objects(world: World, tmp_path: Path, settings: Any) -> dict[str, Any]:
     built: dict[str, Any] = {}
     for module in (ventures, training, fund, onboarding):
         built.update(module.build(world))
-    venture, entry = built["venture_a"], built["entry_a"]
+    venture, entry = built["venture_a"], built["entry_a"]  # the entry as its URLs name it
     venture_services.set_venture_photo(venture=venture, upload=_jpeg())
     venture_services.attach_receipt(actor=venture.owner, entry_id=entry.pk, upload=_jpeg())
     built.update(programme_a=world.programme_a, participant_a=world.participant_a)

@@ -57,14 +57,15 @@ def _median(runs: int, action: Callable[[int], None]) -> tuple[float, float]:
 
 def _floor(venture: Venture, user_id: int, run: int) -> None:
     """The same rows through the driver: one executemany, in one transaction (rolled back)."""
-    fields = [f for f in LedgerEntry._meta.concrete_fields]
+    fields = [f for f in LedgerEntry._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = []
     for i in range(BATCH):
         values = {
-            "id": uuid.uuid4().hex[:16],
+            "sync_id": uuid.uuid4().hex[:16],
             "venture_id": venture.pk,
+            "owner_id": user_id,
             "kind": "sale",
             "amount": connection.ops.adapt_decimalfield_value(LedgerEntry(amount="12.50").amount),
             "occurred_on": connection.ops.adapt_datefield_value(

@@ -42,7 +42,7 @@ def test_push_of_a_bare_changes_object_sent_as_text(world: World, venture_a: Ven
         headers=device.api._headers(),
     )
     assert response.status_code == 200, response.content
-    assert LedgerEntry.objects.get().pk == "bare0001"
+    assert LedgerEntry.objects.get().sync_id == "bare0001"
     # The wrapped shape still works, and a body that is neither is refused where it is wrong.
     assert (
         device.push({"ledger_entries": {"created": [], "updated": [], "deleted": []}}).status_code

@@ -62,7 +62,7 @@ def test_delete_voids_through_the_ledger_and_reaches_other_devices(
     phone.pull()  # synchronize() pulls before it pushes
     response = phone.push({"ledger_entries": {"created": [], "updated": [], "deleted": ["e1"]}})
     assert accepted(response)
-    voided = LedgerEntry.objects.get(pk="e1")
+    voided = LedgerEntry.objects.get(sync_id="e1")
     assert voided.voided_at is not None
     assert voided.voided_by == world.participant_a
     assert VentureDay.objects.get(venture=venture_a).sales == Decimal("0")
@@ -87,7 +87,7 @@ def test_rejected_records_are_reported_and_do_not_block_others(
     assert body["experimentalRejectedIds"] == {"ledger_entries": ["bad1", "bad2"]}
     assert set(body["rejected"]["ledger_entries"]) == {"bad1", "bad2"}
     assert "futuro" in body["rejected"]["ledger_entries"]["bad2"]["message"]
-    assert list(LedgerEntry.objects.values_list("pk", flat=True)) == ["ok1"]
+    assert list(LedgerEntry.objects.values_list("sync_id", flat=True)) == ["ok1"]
     # The rolled-back savepoint left no rollup behind for the rejected records.
     assert VentureDay.objects.get(venture=venture_a).sales == Decimal("10.00")
 
@@ -182,7 +182,7 @@ def test_a_new_venture_and_its_entries_in_one_push(world: World) -> None:
     stored = Venture.objects.get(sync_id="V0123456789abcde")
     assert stored.owner == world.participant_a
     assert stored.currency == "PEN"
-    assert stored.entries.get().pk == "3f1c2b1e-9a7d-4c55-8e2a-1b2c3d4e5f60"
+    assert stored.entries.get().sync_id == "3f1c2b1e-9a7d-4c55-8e2a-1b2c3d4e5f60"
 
 
 def test_more_than_1000_records_is_413(world: World, venture_a: Venture) -> None:

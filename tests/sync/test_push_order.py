@@ -55,7 +55,7 @@ def test_new_parents_and_children_in_one_push_in_the_clients_key_order(world: Wo
     assert list(changes) == sorted(changes)
     response = device.push(changes)
     assert accepted(response), response.content
-    assert Venture.objects.get(sync_id=venture["id"]).entries.get().pk == "Enew000000000001"
+    assert Venture.objects.get(sync_id=venture["id"]).entries.get().sync_id == "Enew000000000001"
     assert SavingsMovement.objects.get(sync_id=deposit["id"]).goal == SavingsGoal.objects.get(
         sync_id=goal["id"]
     )

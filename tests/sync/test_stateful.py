@@ -108,9 +108,11 @@ class SyncMachine(RuleBasedStateMachine):
 
     @invariant()
     def server_matches_model(self) -> None:
-        mine = LedgerEntry.objects.filter(pk__startswith=self.prefix)
-        assert set(mine.filter(voided_at__isnull=True).values_list("pk", flat=True)) == self.live
-        assert set(mine.filter(voided_at__isnull=False).values_list("pk", flat=True)) == (
+        mine = LedgerEntry.objects.filter(sync_id__startswith=self.prefix)
+        assert (
+            set(mine.filter(voided_at__isnull=True).values_list("sync_id", flat=True)) == self.live
+        )
+        assert set(mine.filter(voided_at__isnull=False).values_list("sync_id", flat=True)) == (
             self.voided
         )
 

@@ -194,9 +194,9 @@ def test_a_pulled_ledger_entry_reads_the_same_as_one_serialized_from_its_object(
     record(venture, "entry-sale-00001", "12.50", note="Empanadas")
     record(venture, "entry-cost-00002", "3.05", kind="expense", category="stock")
     table = tables()["ledger_entries"]
-    rows = table.rows(world.participant_a).order_by("pk")
+    rows = table.rows(world.participant_a).order_by("sync_id")
     wire = table.serialize_rows(rows)
-    assert wire == [table.serialize(e) for e in LedgerEntry.objects.order_by("pk")]
+    assert wire == [table.serialize(e) for e in LedgerEntry.objects.order_by("sync_id")]
     assert [r["amount"] for r in wire] == ["3.05", "12.50"]
     assert wire[1]["venture_id"] == venture.sync_id
     assert wire[1]["note"] == "Empanadas"

@@ -53,15 +53,25 @@ def test_raw_sql_update_and_delete_are_refused(venture_a: Venture) -> None:
         with connection.cursor() as cursor:
             cursor.execute(sql, ["e1"])
 
-    refused(lambda: raw("UPDATE ventures_ledgerentry SET amount = 1 WHERE id = %s"))
-    refused(lambda: raw("UPDATE ventures_ledgerentry SET occurred_on = '2025-01-05' WHERE id = %s"))
-    refused(lambda: raw("DELETE FROM ventures_ledgerentry WHERE id = %s"))
-    assert LedgerEntry.objects.get(pk="e1").amount == Decimal("10.00")
+    refused(lambda: raw("UPDATE ventures_ledgerentry SET amount = 1 WHERE sync_id = %s"))
+    refused(
+        lambda: raw("UPDATE ventures_ledgerentry SET occurred_on = '2025-01-05' WHERE sync_id = %s")
+    )
+    refused(lambda: raw("DELETE FROM ventures_ledgerentry WHERE sync_id = %s"))
+    # The client's id, its owner and the table's key are as fixed as the figures.
+    refused(lambda: raw("UPDATE ventures_ledgerentry SET sync_id = 'e2' WHERE sync_id = %s"))
+    refused(lambda: raw("UPDATE ventures_ledgerentry SET id = id + 1 WHERE sync_id = %s"))
+    refused(
+        lambda: raw(
+            "UPDATE ventures_ledgerentry SET owner_id = recorded_by_id + 1 WHERE sync_id = %s"
+        )
+    )
+    assert LedgerEntry.objects.get(sync_id="e1").amount == Decimal("10.00")
 
 
 def test_a_void_is_allowed_once_and_never_undone(venture_a: Venture, world: World) -> None:
     record(venture_a, "e1")
-    qs = LedgerEntry.objects.filter(pk="e1")
+    qs = LedgerEntry.objects.filter(sync_id="e1")
     qs.update(voided_at=timezone.now(), voided_by=world.participant_a, void_reason="typo")
     refused(lambda: qs.update(voided_at=None, voided_by=None))
     refused(lambda: qs.update(voided_at=timezone.now()))
@@ -72,20 +82,20 @@ def test_a_void_is_allowed_once_and_never_undone(venture_a: Venture, world: Worl
 
 def test_notes_can_still_be_wiped(venture_a: Venture) -> None:
     record(venture_a, "e1", note="Señora del 3er piso")
-    LedgerEntry.objects.filter(pk="e1").update(note="")
-    assert LedgerEntry.objects.get(pk="e1").note == ""
+    LedgerEntry.objects.filter(sync_id="e1").update(note="")
+    assert LedgerEntry.objects.get(sync_id="e1").note == ""
 
 
 def test_the_admin_offers_no_change_or_delete(venture_a: Venture, world: World) -> None:
-    record(venture_a, "e1")
+    entry = record(venture_a, "e1")
     client = Client()
     client.force_login(world.admin)
-    base = "/admin/ventures/ledgerentry/e1"
+    base = f"/admin/ventures/ledgerentry/{entry.pk}"
     assert client.post(f"{base}/delete/", {"post": "yes"}).status_code == 403
     change = client.post(f"{base}/change/", {"amount": "1.00"})
     assert client.get(f"{base}/change/").status_code == 200  # read-only view
     assert change.status_code == 403
-    assert LedgerEntry.objects.get(pk="e1").amount == Decimal("10.00")
+    assert LedgerEntry.objects.get(sync_id="e1").amount == Decimal("10.00")
 
 
 def test_a_full_save_that_only_voids_is_allowed(venture_a: Venture, world: World) -> None:
@@ -94,6 +104,6 @@ def test_a_full_save_that_only_voids_is_allowed(venture_a: Venture, world: World
     entry.voided_by = world.participant_a
     entry.void_reason = "duplicado"
     entry.save()  # every column is written; only the void ones differ
-    assert LedgerEntry.objects.get(pk="e1").voided_by == world.participant_a
+    assert LedgerEntry.objects.get(sync_id="e1").voided_by == world.participant_a
     entry.void_reason = "otra razón"
     refused(entry.save)

@@ -49,7 +49,11 @@ def test_items_are_judged_in_order_and_fail_alone(world: World, venture_a: Ventu
     assert "15.00" in str(outcomes[2].error.message)  # type: ignore[union-attr]
     assert [o.created for o in outcomes] == [True, True, False, False, True, False, False]
     assert outcomes[5].entry is outcomes[4].entry
-    assert sorted(LedgerEntry.objects.values_list("pk", flat=True)) == ["credit", "repay", "twice"]
+    assert sorted(LedgerEntry.objects.values_list("sync_id", flat=True)) == [
+        "credit",
+        "repay",
+        "twice",
+    ]
     assert services.outstanding_credit(venture_a) == Decimal("15.00")
     assert stored(venture_a) == recomputed(venture_a)
 
@@ -60,7 +64,7 @@ def test_a_retried_batch_writes_nothing_new(world: World, venture_a: Venture) ->
     again = services.record_entries(actor=world.participant_a, items=batch)
     assert all(o.created for o in first)
     assert not any(o.created for o in again)
-    assert [o.entry.pk for o in again] == [f"e{i}" for i in range(5)]  # type: ignore[union-attr]
+    assert [o.entry.sync_id for o in again] == [f"e{i}" for i in range(5)]  # type: ignore[union-attr]
     assert stored(venture_a)[0][JUNE]["entries"] == 5
 
 
@@ -131,10 +135,12 @@ def test_batches_and_voids_keep_rollups_equal_to_the_ledger(
             n += 1
         services.record_entries(actor=world.participant_a, items=items)
     for i in sorted(voids):
-        entry = LedgerEntry.objects.filter(pk=f"{prefix}{i}", voided_at__isnull=True).first()
+        entry = LedgerEntry.objects.filter(sync_id=f"{prefix}{i}", voided_at__isnull=True).first()
         if entry is not None:
             with contextlib.suppress(Conflict):  # a credit sale already repaid stays
-                services.void_entry(actor=world.participant_a, entry_id=entry.pk, reason="typo")
+                services.void_entry(
+                    actor=world.participant_a, entry_id=entry.sync_id, reason="typo"
+                )
     assert stored(venture_a) == recomputed(venture_a)
 
 
@@ -172,6 +178,6 @@ def test_voids_are_judged_in_order_and_fail_alone(world: World, venture_a: Ventu
         "not_found",
     ]
     live = LedgerEntry.objects.filter(voided_at__isnull=True)
-    assert sorted(live.values_list("pk", flat=True)) == ["theirs"]
-    assert len(set(LedgerEntry.objects.exclude(pk="theirs").values_list("changed_seq"))) == 1
+    assert sorted(live.values_list("sync_id", flat=True)) == ["theirs"]
+    assert len(set(LedgerEntry.objects.exclude(sync_id="theirs").values_list("changed_seq"))) == 1
     assert stored(venture_a) == recomputed(venture_a)

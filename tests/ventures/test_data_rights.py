@@ -25,10 +25,10 @@ def test_erasure_wipes_notes_and_receipts_but_keeps_amounts(
 ) -> None:
     record(venture_a, "e1", note="Señora Carmen, mercado central")
     name = default_storage.save("receipts/x.jpg", ContentFile(b"jpeg"))
-    LedgerEntry.objects.filter(pk="e1").update(receipt=name)
+    LedgerEntry.objects.filter(sync_id="e1").update(receipt=name)
     with django_capture_on_commit_callbacks(execute=True):
         account_services.erase_identity(user=world.participant_a)
-    entry = LedgerEntry.objects.get(pk="e1")
+    entry = LedgerEntry.objects.get(sync_id="e1")
     assert (entry.note, entry.receipt.name, entry.amount) == ("", "", 10)
     assert not default_storage.exists(name)
     assert Venture.objects.get().name != "Arepas Doña Ana"

@@ -254,3 +254,20 @@ def test_managers_read_their_programmes_ledgers_and_it_is_audited(
     assert AuditEvent.objects.filter(action="venture.entries", actor=world.manager).exists()
     for user in (world.trainer, world.donor):
         assert ApiClient(user).get(f"ventures/{venture_a.pk}/entries").status_code == 404
+
+
+def test_a_sale_costs_a_fixed_short_list_of_queries(world: World, venture_a: Venture) -> None:
+    api = ApiClient(world.participant_a)
+    url = f"ventures/{venture_a.pk}/entries"
+    assert api.post(url, sale("warm0000000000001")).status_code == 201
+    with CaptureQueriesContext(connection) as ctx:
+        assert api.post(url, sale("next0000000000001")).status_code == 201
+    sql = [q["sql"] for q in ctx.captured_queries]
+    savepoints = [s for s in sql if s.startswith("SAVEPOINT")]
+    # One transaction for the whole write; here the test's own transaction around the request
+    # makes it a savepoint (in production it is the request's only transaction).
+    assert len(savepoints) == 1, sql
+    rest = [s for s in sql if not s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    # Session, user, second-factor rule, venture, consent, change number, (PostgreSQL: the
+    # venture's row lock), existing ids, the entry, its appearance, day and month rollups.
+    assert len(rest) <= (14 if connection.vendor == "sqlite" else 15), "\n".join(rest)

@@ -41,7 +41,7 @@ def test_a_receipt_is_cleaned_stored_and_served(world: World, venture_a: Venture
     resp = upload(world.participant_a, "entries/e1/receipt", jpeg_with_everything(), "Ana.jpg")
     assert resp.status_code == 200, resp.content
     assert resp.json()["has_receipt"] is True
-    entry = LedgerEntry.objects.get(pk="e1")
+    entry = LedgerEntry.objects.get(sync_id="e1")
     assert "Ana" not in entry.receipt.name
     assert entry.receipt.name.startswith("receipts/")
     served = ApiClient(world.participant_a).get("entries/e1/receipt")
@@ -71,7 +71,7 @@ def test_bad_receipts_are_refused_and_nothing_is_stored(
     bomb = upload(world.participant_a, "entries/e1/receipt", bomb_png(30_000, 30_000))
     assert bomb.status_code == 422
     assert bomb.json()["error"]["code"] == "too_many_pixels"
-    assert not LedgerEntry.objects.get(pk="e1").receipt
+    assert not LedgerEntry.objects.get(sync_id="e1").receipt
     assert not any(media.rglob("*.jpg"))
 
 
@@ -93,7 +93,7 @@ def test_only_the_owner_attaches_and_only_once(world: World, venture_a: Venture)
 def test_the_media_is_not_served_by_a_url_of_its_own(world: World, venture_a: Venture) -> None:
     record(venture_a, "e1")
     upload(world.participant_a, "entries/e1/receipt", jpeg_with_everything())
-    name = LedgerEntry.objects.get(pk="e1").receipt.name
+    name = LedgerEntry.objects.get(sync_id="e1").receipt.name
     assert default_storage.exists(name)
     assert Client().get(f"/_private-media/{name}").status_code == 404
 

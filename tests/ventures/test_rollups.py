@@ -77,7 +77,7 @@ def test_any_sequence_of_entries_and_voids_matches_a_recomputation(
                         payment_method=method,
                         occurred_on=dt.date(2025, 6, 1) + dt.timedelta(days=offset),
                     )
-                    posted.append(entry.pk)
+                    posted.append(entry.sync_id)
                 elif posted:
                     services.void_entry(
                         actor=venture_a.owner, entry_id=posted[arg % len(posted)], reason="x"

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 from backend.ventures import services
 from backend.ventures.models import Venture
@@ -24,4 +25,5 @@ def build(world: World) -> dict[str, object]:
             payment_method="cash",
         ),
     )
-    return {"venture_a": venture, "entry_a": entry}
+    # Entry URLs name the entry by the client's id, not the table's key.
+    return {"venture_a": venture, "entry_a": SimpleNamespace(pk=entry.sync_id)}
