@@ -1,11 +1,14 @@
 """Backup drill on a real SQLite file: back up while writes continue, restore, check."""
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 import threading
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,3 +101,17 @@ def test_restore_refuses_a_damaged_backup(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "integrity check" in result.stderr
+
+
+def test_the_schema_needs_no_function_of_djangos_own(db: None) -> None:
+    """A CHECK or index that compiles to one of Django's SQLite functions (a day-of-month
+    check becomes django_date_extract) makes the file unreadable to every other connection:
+    the backup's integrity check, the crash drills, sqlite3 on the command line."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own schema")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+        calls = [(name, sql) for name, sql in cursor.fetchall() if re.search(r"django_\w+\(", sql)]
+    assert calls == []

@@ -125,10 +125,10 @@ def test_report_cells_and_details_are_written_for_the_language() -> None:
     with translation.override("es"):
         assert cell_text({"value": 12345, "display": "12345"}) == "12.345"
         assert cell_text({"value": None, "display": "<5"}) == "<5"
-        rows = dict(detail_rows(details))
+        rows = dict(detail_rows("M4", details, 5) + detail_rows("M2", details, 5))
         assert "$30.390.000" in rows.values()
         assert "1.204" in rows.values()
         assert "1.500" in rows.values()
     with translation.override("en"):
-        rows = dict(detail_rows(details))
+        rows = dict(detail_rows("M4", details, 5))
         assert "COP30,390,000" in rows.values()

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'consumer-price index month',
                 'verbose_name_plural': 'consumer-price index months',
                 'ordering': ['country', 'month'],
-                'constraints': [models.UniqueConstraint(fields=('country', 'month'), name='price_index_country_month'), models.CheckConstraint(condition=models.Q(('value__gt', 0)), name='price_index_positive'), models.CheckConstraint(condition=models.Q(('month__day', 1)), name='price_index_first_of_month')],
+                'constraints': [models.UniqueConstraint(fields=('country', 'month'), name='price_index_country_month'), models.CheckConstraint(condition=models.Q(('value__gt', 0)), name='price_index_positive')],
             },
         ),
     ]
