@@ -70,7 +70,9 @@ def _check() -> ReplicaStatus:
     except DatabaseError as exc:
         replica.close()
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return ReplicaStatus(ok=False, lag_seconds=None, reason=f"replica unreachable: {first_line}")
+        return ReplicaStatus(
+            ok=False, lag_seconds=None, reason=f"replica unreachable: {first_line}"
+        )
     if not in_recovery:
         return ReplicaStatus(
             ok=False, lag_seconds=None, reason="replica is not a standby (promoted?)"

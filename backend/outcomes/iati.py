@@ -27,9 +27,9 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from backend.lib.dbrouter import on_replica_or_primary
 from backend.accounts.audit import audit
 from backend.accounts.models import User
+from backend.lib.dbrouter import on_replica_or_primary
 from backend.lib.errors import DomainError, NotFound
 from backend.programmes import access
 from backend.programmes.models import Funding, Programme

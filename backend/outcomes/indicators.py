@@ -44,8 +44,8 @@ from backend.finance.models import (
     QuizAttempt,
     SavingsMovement,
 )
-from backend.lib.money import quantize
 from backend.lib.dbrouter import read_connection
+from backend.lib.money import quantize
 from backend.programmes.models import Membership, Programme, Role
 from backend.training import rules as completion_rules
 from backend.training.models import (

@@ -8,6 +8,7 @@
 import contextlib
 import glob
 import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -24,7 +25,9 @@ def pg_bin() -> Path | None:
     """The directory of the newest installed PostgreSQL's programs, or None."""
     found = sorted(
         glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-        key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0,
+        key=lambda p: (
+            int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0
+        ),
     )
     if found:
         return Path(found[-1]).parent
@@ -67,7 +70,7 @@ class Pair:
         self.bin = bindir
         self.as_postgres: list[str] = []
         if os.getuid() == 0:
-            subprocess.run(["chown", "postgres", str(root)], check=True)
+            os.chown(root, pwd.getpwnam("postgres").pw_uid, -1)
             self.as_postgres = ["runuser", "-u", "postgres", "--"]
         self.primary = Server("primary", root / "primary", free_port(), root)
         self.standby = Server("standby", root / "standby", 0, root)
@@ -92,7 +95,9 @@ class Pair:
         )  # fmt: skip
 
     def start(self) -> None:
-        self._run("initdb", "-D", str(self.primary.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self._run(
+            "initdb", "-D", str(self.primary.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+        )
         with (self.primary.data / "pg_hba.conf").open("a") as hba:
             hba.write("host replication postgres 127.0.0.1/32 trust\n")
         self._start(self.primary)
