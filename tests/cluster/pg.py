@@ -65,14 +65,15 @@ class Server:
 class Pair:
     """A primary and its standby; `stop_standby()` takes the standby down."""
 
-    def __init__(self, root: Path, bindir: Path) -> None:
+    def __init__(self, root: Path, bindir: Path, ports: range = range(8190, 8200)) -> None:
         self.root = root
+        self.ports = ports
         self.bin = bindir
         self.as_postgres: list[str] = []
         if os.getuid() == 0:
             os.chown(root, pwd.getpwnam("postgres").pw_uid, -1)
             self.as_postgres = ["runuser", "-u", "postgres", "--"]
-        self.primary = Server("primary", root / "primary", free_port(), root)
+        self.primary = Server("primary", root / "primary", free_port(ports), root)
         self.standby = Server("standby", root / "standby", 0, root)
 
     def _run(self, *args: str) -> None:
@@ -103,10 +104,10 @@ class Pair:
         self._start(self.primary)
         with self.primary.connect("postgres") as conn:
             conn.execute("CREATE DATABASE impulsa")
-        self.standby.port = free_port()
+        self.standby.port = free_port(self.ports)
         self._run(
             "pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary.port), "-U", "postgres",
-            "-D", str(self.standby.data), "-R", "-X", "stream",
+            "-D", str(self.standby.data), "-R", "-X", "stream", "-c", "fast",
         )  # fmt: skip
         self._start(self.standby)
         self.wait_caught_up()
@@ -143,12 +144,12 @@ class Pair:
 
 
 @contextlib.contextmanager
-def primary_and_standby() -> Iterator[Pair]:
+def primary_and_standby(ports: range = range(8190, 8200)) -> Iterator[Pair]:
     bindir = pg_bin()
     if bindir is None:
         raise FileNotFoundError("PostgreSQL's programs (initdb, pg_ctl, pg_basebackup) not found")
     root = Path(tempfile.mkdtemp(prefix="impulsa-pair-"))
-    pair = Pair(root, bindir)
+    pair = Pair(root, bindir, ports)
     try:
         pair.start()
         yield pair
@@ -168,3 +169,29 @@ def standby_counters(pair: Pair, database: str = "impulsa") -> tuple[int, int]:
         ).fetchone()
     assert row is not None
     return int(row[0]), int(row[1])
+
+
+def main() -> None:
+    """`python -m tests.cluster.pg READY_FILE [PORT]`: starts the pair, writes the two
+    URLs to READY_FILE as JSON, and runs until SIGINT or SIGTERM, then removes both."""
+    import json
+    import signal
+    import sys
+
+    ready = Path(sys.argv[1])
+    ports = [int(p) for p in sys.argv[2:3]]
+
+    def on_signal(signum: int, frame: object) -> None:
+        raise SystemExit(0)  # unwinds through primary_and_standby, which removes both
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    candidates = range(ports[0], ports[0] + 2) if ports else range(8190, 8200)
+    with primary_and_standby(candidates) as pair:
+        ready.write_text(json.dumps({"primary": pair.primary.url(), "standby": pair.standby.url()}))
+        while True:
+            time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""Two app nodes of `make cluster` (scripts/cluster.sh), talked to over HTTP: what one node
+writes the other serves, and rate limits count across both through the shared Redis cache."""
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.cluster.conftest import ROOT
+from tests.cluster.pg import pg_bin
+
+
+def _free_block(size: int = 6) -> int:
+    for base in range(8190, 8400, size):
+        ok = True
+        for port in range(base, base + size):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    ok = False
+                    break
+        if ok:
+            return base
+    raise RuntimeError("no six free ports in a row")
+
+
+class Cluster:
+    def __init__(self, base: int, logins: str) -> None:
+        self.a = f"http://127.0.0.1:{base}"
+        self.b = f"http://127.0.0.1:{base + 1}"
+        self.logins = logins
+
+    def call(self, node: str, method: str, path: str, body: Any = None, token: str = "") -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{node}{path}", data=data, method=method)  # noqa: S310
+        request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("X-Session-Token", token)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as resp:  # noqa: S310 (local)
+                return resp.status, json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"null")
+
+    def sign_in(self, node: str, phone: str, password: str) -> str:
+        code, body = self.call(
+            node, "POST", "/_allauth/app/v1/auth/login", {"phone": phone, "password": password}
+        )
+        assert code == 200, body
+        return str(body["meta"]["session_token"])
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    if pg_bin() is None:
+        pytest.skip("PostgreSQL's programs are not installed: scripts/install-system-deps.sh")
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip(
+            "starts its own PostgreSQL servers: runs once, in the pass without DATABASE_URL"
+        )
+    base = _free_block()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_", "IMPULSA_", "DJANGO_"))
+    }
+    env["IMPULSA_CLUSTER_PORT"] = str(base)
+    proc = subprocess.Popen(
+        [str(ROOT / "scripts" / "cluster.sh")], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if "CLUSTER READY" in line:
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        deadline = time.monotonic() + 900
+        while not ready.is_set() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert ready.is_set(), "".join(lines)[-4000:]
+        yield Cluster(base, "".join(lines))
+    finally:
+        proc.send_signal(signal.SIGINT)  # what Ctrl-C sends: the script stops everything
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _participant(cluster: Cluster) -> tuple[str, str]:
+    """A demo participant's phone and password, as `manage.py demo_logins` prints them."""
+    for line in cluster.logins.splitlines():
+        if "articipant" in line:
+            phone = re.search(r"\+\d{8,15}", line)
+            if phone:
+                password = line.split()[-1]
+                return phone.group(0), password
+    raise AssertionError(cluster.logins[-3000:])
+
+
+def test_both_nodes_are_healthy_and_read_reports_from_the_standby(cluster: Cluster) -> None:
+    for node in (cluster.a, cluster.b):
+        code, body = cluster.call(node, "GET", "/api/v1/health")
+        assert code == 200, body
+        assert body["status"] == "ok", body
+        assert body["replica"]["ok"] is True
+
+
+def test_a_push_on_node_a_is_in_node_b_next_pull(cluster: Cluster) -> None:
+    phone, password = _participant(cluster)
+    on_a = cluster.sign_in(cluster.a, phone, password)
+    on_b = cluster.sign_in(cluster.b, phone, password)  # another device of the same person
+    code, first = cluster.call(cluster.b, "GET", "/api/v1/sync/pull?schema_version=1", token=on_b)
+    assert code == 200, first
+    ventures = first["changes"]["ventures"]["created"] + first["changes"]["ventures"]["updated"]
+    assert ventures, "the demo participant has a venture"
+    entry_id = str(uuid.uuid4())
+    record = {
+        "id": entry_id, "venture_id": ventures[0]["id"], "kind": "sale", "amount": "12.50",
+        "occurred_on": "2026-06-02", "payment_method": "cash", "wallet": "", "category": "",
+        "note": "", "received_at": 0,
+    }  # fmt: skip
+    changes = {"ledger_entries": {"created": [record], "updated": [], "deleted": []}}
+    code, pushed = cluster.call(
+        cluster.a,
+        "POST",
+        f"/api/v1/sync/push?last_pulled_at={first['timestamp']}",
+        {"changes": changes},
+        token=on_a,
+    )
+    assert code == 200, pushed
+    assert not pushed.get("rejected"), pushed
+    code, second = cluster.call(
+        cluster.b,
+        "GET",
+        f"/api/v1/sync/pull?schema_version=1&last_pulled_at={first['timestamp']}",
+        token=on_b,
+    )
+    assert code == 200, second
+    got = second["changes"]["ledger_entries"]
+    assert [r["id"] for r in got["created"] + got["updated"]] == [entry_id]
+
+
+def test_failed_sign_ins_count_across_both_nodes(cluster: Cluster) -> None:
+    """login_failed allows 5 failures per phone in 5 minutes (settings.ACCOUNT_RATE_LIMITS);
+    spread over A and B the sixth is refused, as on one node. With a cache per node each would
+    allow five."""
+    phone, _password = _participant(cluster)
+    codes = []
+    for attempt in range(6):
+        node = cluster.a if attempt % 2 == 0 else cluster.b
+        code, _body = cluster.call(
+            node, "POST", "/_allauth/app/v1/auth/login", {"phone": phone, "password": "wrong-0"}
+        )
+        codes.append(code)
+    assert codes[:5] == [400] * 5, codes
+    assert codes[5] == 429, codes
