@@ -51,7 +51,7 @@ def pair() -> Iterator[Pair]:
         pytest.skip(
             "starts its own PostgreSQL servers: runs once, in the pass without DATABASE_URL"
         )
-    with primary_and_standby() as servers:
+    with primary_and_standby(range(8190, 8194)) as servers:
         env = django_env(DATABASE_URL=servers.primary.url())
         run_django(["manage.py", "migrate", "--no-input", "-v0"], env)
         run_django(["manage.py", "seed_demo", "--scale", "tiny"], env)

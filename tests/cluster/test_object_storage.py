@@ -30,7 +30,7 @@ KEYS = {"aws_access_key_id": "impulsa-test", "aws_secret_access_key": "impulsa-t
 def s3_endpoint() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
 
-    port = free_port()
+    port = free_port(range(0))  # any free port the system gives
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:

@@ -22,7 +22,9 @@ from tests.cluster.pg import pg_bin
 
 
 def _free_block(size: int = 6) -> int:
-    for base in range(8190, 8400, size):
+    """Six free ports in a row, from 8194 on (the standby test's servers take 8190-8193, and
+    the two modules may run at once in two test processes)."""
+    for base in range(8194, 8400, size):
         ok = True
         for port in range(base, base + size):
             with socket.socket() as s:
@@ -54,9 +56,9 @@ class Cluster:
         except urllib.error.HTTPError as exc:
             return exc.code, json.loads(exc.read() or b"null")
 
-    def sign_in(self, node: str, phone: str, password: str) -> str:
+    def sign_in(self, node: str, email: str, password: str) -> str:
         code, body = self.call(
-            node, "POST", "/_allauth/app/v1/auth/login", {"phone": phone, "password": password}
+            node, "POST", "/_allauth/app/v1/auth/login", {"email": email, "password": password}
         )
         assert code == 200, body
         return str(body["meta"]["session_token"])
@@ -107,14 +109,12 @@ def cluster() -> Iterator[Cluster]:
 
 
 def _participant(cluster: Cluster) -> tuple[str, str]:
-    """A demo participant's phone and password, as `manage.py demo_logins` prints them."""
-    for line in cluster.logins.splitlines():
-        if "articipant" in line:
-            phone = re.search(r"\+\d{8,15}", line)
-            if phone:
-                password = line.split()[-1]
-                return phone.group(0), password
-    raise AssertionError(cluster.logins[-3000:])
+    """The demo participant's email and password, as `manage.py demo_logins` prints them."""
+    password = re.search(r"password for every email account: (\S+)\)", cluster.logins)
+    email = re.search(r"participant \(portal and app\)\s+(\S+@\S+)", cluster.logins)
+    assert password, cluster.logins[-3000:]
+    assert email, cluster.logins[-3000:]
+    return email.group(1), password.group(1)
 
 
 def test_both_nodes_are_healthy_and_read_reports_from_the_standby(cluster: Cluster) -> None:
@@ -126,9 +126,9 @@ def test_both_nodes_are_healthy_and_read_reports_from_the_standby(cluster: Clust
 
 
 def test_a_push_on_node_a_is_in_node_b_next_pull(cluster: Cluster) -> None:
-    phone, password = _participant(cluster)
-    on_a = cluster.sign_in(cluster.a, phone, password)
-    on_b = cluster.sign_in(cluster.b, phone, password)  # another device of the same person
+    email, password = _participant(cluster)
+    on_a = cluster.sign_in(cluster.a, email, password)
+    on_b = cluster.sign_in(cluster.b, email, password)  # another device of the same person
     code, first = cluster.call(cluster.b, "GET", "/api/v1/sync/pull?schema_version=1", token=on_b)
     assert code == 200, first
     ventures = first["changes"]["ventures"]["created"] + first["changes"]["ventures"]["updated"]
@@ -161,15 +161,15 @@ def test_a_push_on_node_a_is_in_node_b_next_pull(cluster: Cluster) -> None:
 
 
 def test_failed_sign_ins_count_across_both_nodes(cluster: Cluster) -> None:
-    """login_failed allows 5 failures per phone in 5 minutes (settings.ACCOUNT_RATE_LIMITS);
+    """login_failed allows 5 failures per account in 5 minutes (settings.ACCOUNT_RATE_LIMITS);
     spread over A and B the sixth is refused, as on one node. With a cache per node each would
     allow five."""
-    phone, _password = _participant(cluster)
+    email, _password = _participant(cluster)
     codes = []
     for attempt in range(6):
         node = cluster.a if attempt % 2 == 0 else cluster.b
         code, _body = cluster.call(
-            node, "POST", "/_allauth/app/v1/auth/login", {"phone": phone, "password": "wrong-0"}
+            node, "POST", "/_allauth/app/v1/auth/login", {"email": email, "password": "wrong-0"}
         )
         codes.append(code)
     assert codes[:5] == [400] * 5, codes
