@@ -47,10 +47,16 @@ def replica_configured() -> bool:
 
 
 def _check() -> ReplicaStatus:
-    """Asks the replica how far behind it is. An idle primary writes nothing, so a standby
-    that has replayed everything the primary has written is current however old its last
-    replayed transaction is: the lag counts only while WAL is still to be replayed."""
+    """Asks the replica how far behind it is.
+
+    The standby is current once it has replayed the WAL the primary had written when asked.
+    A standby that trails by milliseconds gets up to a second to get there, and the lag is the
+    time it took. Only a standby still behind after that is judged by the age of the last
+    transaction it replayed. That age alone would be wrong both ways: after an idle hour of the
+    primary a current standby's last replayed transaction is an hour old, and a write that just
+    arrived would make it look an hour late."""
     replica = connections[REPLICA]
+    limit = settings.IMPULSA_REPLICA_MAX_LAG
     try:
         if replica.vendor != "postgresql":
             with replica.cursor() as cursor:
@@ -59,14 +65,20 @@ def _check() -> ReplicaStatus:
         with connections[PRIMARY].cursor() as cursor:
             cursor.execute("SELECT pg_current_wal_lsn()::text")
             primary_lsn = cursor.fetchone()[0]
+        asked = time.monotonic()
         with replica.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_is_in_recovery(),"
-                " COALESCE(pg_last_wal_replay_lsn() >= %s::pg_lsn, false),"
-                " EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())",
-                [primary_lsn],
-            )
-            in_recovery, caught_up, since_replay = cursor.fetchone()
+            while True:
+                cursor.execute(
+                    "SELECT pg_is_in_recovery(),"
+                    " COALESCE(pg_last_wal_replay_lsn() >= %s::pg_lsn, false),"
+                    " EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())",
+                    [primary_lsn],
+                )
+                in_recovery, caught_up, since_replay = cursor.fetchone()
+                waited = time.monotonic() - asked
+                if caught_up or not in_recovery or waited >= min(1.0, limit):
+                    break
+                time.sleep(0.05)
     except DatabaseError as exc:
         replica.close()
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -77,8 +89,7 @@ def _check() -> ReplicaStatus:
         return ReplicaStatus(
             ok=False, lag_seconds=None, reason="replica is not a standby (promoted?)"
         )
-    lag = 0.0 if caught_up else float(since_replay or 0.0)
-    limit = settings.IMPULSA_REPLICA_MAX_LAG
+    lag = waited if caught_up else max(waited, float(since_replay or 0.0))
     if lag > limit:
         return ReplicaStatus(
             ok=False,

@@ -38,6 +38,8 @@ def pg_bin() -> Path | None:
 def free_port(candidates: range = range(8190, 8200)) -> int:
     for port in candidates:
         with socket.socket() as s:
+            # As servers bind: a port whose last connections linger in TIME_WAIT is free.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:

@@ -34,6 +34,7 @@ def _free_block(size: int = 6) -> int:
         ok = True
         for port in range(base, base + size):
             with socket.socket() as s:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 try:
                     s.bind(("127.0.0.1", port))
                 except OSError:
@@ -188,8 +189,13 @@ def test_a_report_asked_on_a_is_computed_on_the_standby_and_read_on_b(cluster: C
             break
         time.sleep(1)
     assert snapshot["status"] == "done", snapshot
-    time.sleep(1.5)  # a standby backend reports its counters at most once a second
+    # A backend reports its counters at most once a second, and one that then goes idle (the
+    # worker keeps its connection) only after ten seconds: wait for them, up to 20 s.
+    wait_until = time.monotonic() + 20
     after = _standby_counters(cluster)
+    while after[0] - before[0] < 20 and time.monotonic() < wait_until:
+        time.sleep(0.5)
+        after = _standby_counters(cluster)
     assert after[0] - before[0] >= 20, (before, after)
     assert after[1] - before[1] > 100, (before, after)
 
