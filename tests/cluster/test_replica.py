@@ -24,9 +24,10 @@ def test_a_report_is_computed_on_the_standby(pair: Pair) -> None:
     before = standby_counters(pair)
     alone = scenario("report", django_env(DATABASE_URL=pair.primary.url()))
     assert alone["status"] == "done", alone
-    time.sleep(0.6)  # statistics are flushed at most once a second per backend... or at exit
+    time.sleep(0.6)  # the child has exited: its counters are flushed as its backend ends
     after_alone = standby_counters(pair)
     assert after_alone[0] - before[0] < 5, (before, after_alone)
+    assert after_alone[1] - before[1] < 500, (before, after_alone)
     # ...with one, they run there: hundreds of transactions and rows on the standby's counters.
     done = scenario("report", both(pair))
     assert done["status"] == "done", done
@@ -35,7 +36,7 @@ def test_a_report_is_computed_on_the_standby(pair: Pair) -> None:
     after = standby_counters(pair)
     transactions, rows = after[0] - after_alone[0], after[1] - after_alone[1]
     assert transactions >= 20, (after_alone, after)
-    assert rows > 100, (after_alone, after)
+    assert rows > 1000, (after_alone, after)
     health = scenario("health", both(pair))
     assert health["status"] == "ok", health
     assert health["replica"]["ok"] is True
@@ -61,7 +62,8 @@ def test_a_lagging_standby_is_skipped_and_health_says_so(pair: Pair) -> None:
             done = scenario("report", {**env, "IMPULSA_REPLICA_CHECK_SECONDS": "60"})
             assert done["status"] == "done", done
             after = standby_counters(pair)
-            assert after[0] - before[0] < 5, (before, after)  # the lag check, no report queries
+            # Only the lag check's own small queries ran there, none of the report's.
+            assert after[1] - before[1] < 500, (before, after)
         finally:
             standby.execute("SELECT pg_wal_replay_resume()")
     pair.wait_caught_up()
