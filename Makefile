@@ -10,10 +10,11 @@ STAMP := $(VENV)/.installed-$(shell sha1sum $(LOCK) | cut -c1-12)
 PYTEST_ARGS ?= -n 2
 
 .PHONY: help setup run test test-fast sync-client test-sync-client lint format typecheck openapi check-openapi \
-        check-migrations messages lock bench bench-smoke crash-test fuzz clean
+        check-migrations messages lock cluster bench bench-smoke crash-test fuzz clean
 
 help:
 	@echo "make run               set up, migrate, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make cluster           primary + standby, Redis, S3 server, two app nodes and two workers"
 	@echo "make test              set up and run the whole test suite (PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint | typecheck  ruff and the layer contracts (lint-imports); mypy"
 	@echo "make openapi           export the API spec to mobile_api_spec/"
@@ -36,6 +37,9 @@ setup: $(STAMP)
 
 run: setup
 	@scripts/run.sh
+
+cluster: setup
+	@scripts/cluster.sh
 
 test: setup sync-client
 	IMPULSA_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)

@@ -191,6 +191,27 @@ else:
             },
         }
     }
+# A read replica (a PostgreSQL streaming standby) for report computation and exports: only
+# reads inside `backend.lib.dbrouter.replica_reads()` go there, while it answers and lags less
+# than IMPULSA_REPLICA_MAX_LAG seconds; otherwise they fall back to the primary and
+# /api/v1/health says why. Every write, and every other read, stays on the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+IMPULSA_REPLICA_MAX_LAG = float(os.environ.get("IMPULSA_REPLICA_MAX_LAG") or 30)
+IMPULSA_REPLICA_CHECK_SECONDS = float(os.environ.get("IMPULSA_REPLICA_CHECK_SECONDS") or 5)
+if DATABASE_REPLICA_URL:
+    if not DATABASE_URL:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL is set without DATABASE_URL: a replica needs a primary."
+        )
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # A standby that is down must not hold a report for the operating system's TCP timeout.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = envint(
+        "IMPULSA_REPLICA_CONNECT_TIMEOUT", 3
+    )
+    # The tests' database is the primary's: the replica follows it, it is never created.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["backend.lib.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits) ----------------------------------------------------------------------
@@ -210,6 +231,11 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# Sessions live in the database (shared by every server). With IMPULSA_SESSION_CACHE=1 and a
+# shared cache, reads are served from the cache and every write still reaches the database.
+if envbool("IMPULSA_SESSION_CACHE") and CACHE_URL.startswith("redis://"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Background tasks -------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -353,6 +379,27 @@ STORAGES = {
         )
     },
 }
+# Object storage (any S3-compatible store) instead of the local disk: set IMPULSA_S3_BUCKET.
+# Objects are private; nothing ever links to them: the same views that check access read the
+# bytes from the bucket and stream them, so no public or pre-signed URL is ever handed out.
+IMPULSA_S3_BUCKET = os.environ.get("IMPULSA_S3_BUCKET", "")
+if IMPULSA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": IMPULSA_S3_BUCKET,
+            "endpoint_url": os.environ.get("IMPULSA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("IMPULSA_S3_REGION") or None,
+            # Empty keys: boto3's own chain (instance role, AWS_* variables) provides them.
+            "access_key": os.environ.get("IMPULSA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("IMPULSA_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("IMPULSA_S3_PREFIX", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_expire": 60,
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("IMPULSA_MAX_BODY_BYTES", 2_621_440)
 # A participant list uploaded on the portal's import pages (backend/programmes/onboarding.py).

@@ -6,6 +6,7 @@ from django_tasks_db.models import DBTaskResult
 from ninja import Router, Schema, Status
 
 from backend import __version__
+from backend.lib import dbrouter
 
 router = Router(tags=["health"])
 
@@ -22,12 +23,20 @@ class TaskQueueHealth(Schema):
     oldest_ready_seconds: float | None
 
 
+class ReplicaHealth(Schema):
+    ok: bool
+    lag_seconds: float | None
+    reason: str
+
+
 class HealthOut(Schema):
     status: str
     version: str
     time: str
     database: DatabaseHealth
     tasks: TaskQueueHealth
+    # Absent without a read replica; not ok when reads fall back to the primary.
+    replica: ReplicaHealth | None = None
 
 
 def _database_ok() -> bool:
@@ -61,7 +70,12 @@ def _task_queue() -> TaskQueueHealth:
     auth=None,
     response={200: HealthOut, 503: HealthOut},
     summary="Service health",
-    description="Public. Database reachability, task-queue backlog and the running version.",
+    description=(
+        "Public. Database reachability, task-queue backlog, the read replica's state and the "
+        "running version. 503 when the database or the task queue is not working; a replica "
+        "that lags or is down makes the status degraded with 200, since reads fall back to "
+        "the primary and this server still serves."
+    ),
 )
 def health(request: HttpRequest) -> Status[HealthOut]:
     db_ok = _database_ok()
@@ -71,11 +85,17 @@ def health(request: HttpRequest) -> Status[HealthOut]:
         else TaskQueueHealth(ok=False, backend="?", ready=None, oldest_ready_seconds=None)
     )
     ok = db_ok and tasks.ok
+    replica = dbrouter.replica_status(fresh=True) if db_ok else None
     body = HealthOut(
-        status="ok" if ok else "degraded",
+        status="ok" if ok and (replica is None or replica.ok) else "degraded",
         version=__version__,
         time=timezone.now().isoformat(),
         database=DatabaseHealth(ok=db_ok, vendor=connection.vendor),
         tasks=tasks,
+        replica=(
+            ReplicaHealth(ok=replica.ok, lag_seconds=replica.lag_seconds, reason=replica.reason)
+            if replica is not None
+            else None
+        ),
     )
     return Status(200 if ok else 503, body)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.audit import audit
 from backend.accounts.models import User
+from backend.lib.dbrouter import on_replica_or_primary
 from backend.lib.errors import DomainError, NotFound
 from backend.programmes import access as programme_access
 from backend.programmes.models import Funding, Programme
@@ -246,7 +247,8 @@ def download(
     )
     if programme is None:
         raise NotFound(_("Not found."))
-    body = to_xml(results(programme, period_start, period_end), translation.get_language() or "es")
+    figures = on_replica_or_primary(results, programme, period_start, period_end)
+    body = to_xml(figures, translation.get_language() or "es")
     audit(user, "outcomes.iati_export", obj=programme)
     response = HttpResponse(body, content_type="application/xml; charset=utf-8")
     name = f"iati-{programme.code}-{period_start.isoformat()}-{period_end.isoformat()}.xml"

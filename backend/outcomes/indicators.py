@@ -44,6 +44,7 @@ from backend.finance.models import (
     QuizAttempt,
     SavingsMovement,
 )
+from backend.lib.dbrouter import read_connection
 from backend.lib.money import quantize
 from backend.programmes.models import Membership, Programme, Role
 from backend.training import rules as completion_rules
@@ -536,7 +537,7 @@ def _knowledge_gain(params: ReportParams, completed: QuerySet[User]) -> dict[str
         "GROUP BY t.person, t.post_at) "
         f"SELECT COUNT(*), SUM(pre_score), SUM(post_score) FROM s WHERE {' OR '.join(conditions)}"
     )
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, (*inner_params, CORE_MODULE, CORE_MODULE, *condition_params))
         n, pre_sum, post_sum = cursor.fetchone()
     n = n or 0
@@ -568,7 +569,7 @@ def m4_digital(params: ReportParams) -> Result:
     )
     per_sql, per_params = per.query.sql_with_params()
     with_per = f"WITH per (venture, currency, sales, digital) AS ({per_sql})"
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             f"{with_per}, ranked AS (SELECT currency, sales, digital, "  # noqa: S608
             "ROW_NUMBER() OVER (PARTITION BY currency ORDER BY digital DESC) AS place, "

@@ -3,6 +3,8 @@ import logging
 from django.tasks import task
 from django.utils import timezone
 
+from backend.lib.dbrouter import on_replica_or_primary
+
 from .indicators import INDICATORS
 from .models import ReportSnapshot
 from .params import ReportParams
@@ -40,8 +42,14 @@ def generate_report(snapshot_id: str) -> None:
     parts: list[dict] = []
     try:
         for i, code in enumerate(codes, start=1):
-            part = build(
-                params, suppress=snapshot.suppressed, k=snapshot.k, codes=(code,), earlier=earlier
+            # The figures are read from the replica when there is a healthy one.
+            part = on_replica_or_primary(
+                build,
+                params,
+                suppress=snapshot.suppressed,
+                k=snapshot.k,
+                codes=(code,),
+                earlier=earlier,
             )
             parts.extend(part["indicators"])
             ReportSnapshot.objects.filter(pk=snapshot_id).update(
