@@ -91,8 +91,7 @@ def create_cohort(
     return cohort
 
 
-@transaction.atomic
-def add_session(*, actor: User, cohort: Cohort, date: dt.date, module: str = "") -> CohortSession:
+def _check_session_date(cohort: Cohort, date: dt.date) -> None:
     if not cohort.start_date <= date <= cohort.end_date:
         raise DomainError(
             _("The session date must fall within the cohort's dates (%(start)s to %(end)s).")
@@ -100,6 +99,11 @@ def add_session(*, actor: User, cohort: Cohort, date: dt.date, module: str = "")
             field="body.date",
             status=422,
         )
+
+
+@transaction.atomic
+def add_session(*, actor: User, cohort: Cohort, date: dt.date, module: str = "") -> CohortSession:
+    _check_session_date(cohort, date)
     modules = list(cohort.course.modules or [])
     module = module.strip()
     if module and modules and module not in modules:
@@ -183,13 +187,7 @@ def move_session(*, actor: User, session: CohortSession, date: dt.date) -> Cohor
     """Moves a session to another day within the cohort's dates; its marks stay with it."""
     session = CohortSession.objects.select_for_update().select_related("cohort").get(pk=session.pk)
     cohort = session.cohort
-    if not cohort.start_date <= date <= cohort.end_date:
-        raise DomainError(
-            _("The session date must fall within the cohort's dates (%(start)s to %(end)s).")
-            % {"start": cohort.start_date.isoformat(), "end": cohort.end_date.isoformat()},
-            field="body.date",
-            status=422,
-        )
+    _check_session_date(cohort, date)
     clash = CohortSession.objects.filter(cohort=cohort, date=date, module=session.module)
     if clash.exclude(pk=session.pk).exists():
         raise Conflict(

@@ -129,7 +129,7 @@ def test_a_receipt_goes_to_the_bucket_clean_and_comes_back_through_the_checked_v
     resp = upload(world.participant_a, "entries/e1/receipt", photo, "Ana.jpg")
     assert resp.status_code == 200, resp.content
     assert "http" not in resp.content.decode()  # no address of the object is ever handed out
-    entry = LedgerEntry.objects.get(pk="e1")
+    entry = LedgerEntry.objects.get(sync_id="e1", owner=world.participant_a)
     keys = {o["Key"] for o in bucket.list_objects_v2(Bucket=BUCKET)["Contents"]}
     assert keys == {entry.receipt.name, entry.receipt_thumbnail.name}
     stored = bucket.get_object(Bucket=BUCKET, Key=entry.receipt.name)
