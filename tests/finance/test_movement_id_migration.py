@@ -64,9 +64,7 @@ def test_the_migration_keeps_every_movement_and_gives_a_shared_id_to_one(
         migrate(AFTER)
     finally:
         migrate(AFTER)
-    stored = sorted(
-        SavingsMovement.objects.values_list("goal_id", "owner_id", "amount", "sync_id")
-    )
+    stored = sorted(SavingsMovement.objects.values_list("goal_id", "owner_id", "amount", "sync_id"))
     assert [(g, o, a) for g, o, a, _i in stored] == sorted(
         (g.pk, g.user_id, Decimal(a)) for g, _s, a, _m in rows
     )

@@ -77,9 +77,7 @@ def test_a_push_reusing_her_id_in_another_goal_is_refused_and_her_phone_keeps_on
     # In a later push: refused too (records are never changed).
     phone.pull()
     later = phone.push(created("savings_deposits", _deposit(moto, "30.00")))
-    assert later.json()["rejected"]["savings_deposits"]["dep0000000000009"]["code"] == (
-        "immutable"
-    )
+    assert later.json()["rejected"]["savings_deposits"]["dep0000000000009"]["code"] == ("immutable")
     assert [(m.goal_id, str(m.amount)) for m in SavingsMovement.objects.all()] == [
         (oven.pk, "20.00")
     ]
