@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError
+from django.utils import translation
 
 from backend.finance import services
 from backend.finance.models import SavingsGoal, SavingsMovement
@@ -39,10 +40,12 @@ def _deposit(goal: SavingsGoal, amount: str = "20.00") -> dict[str, Any]:
 def test_one_of_her_ids_in_another_goal_is_refused(world: World) -> None:
     oven, moto, his = _goals(world)
     first = services.record_movement(goal=oven, kind="deposit", amount="20", sync_id="dep9")
-    with pytest.raises(Conflict) as refused:
+    with translation.override("es"), pytest.raises(Conflict) as refused:
         services.record_movement(goal=moto, kind="deposit", amount="20", sync_id="dep9")
     assert (refused.value.status, refused.value.code) == (409, "id_conflict")
-    assert "already exists" in str(refused.value.message)
+    assert str(refused.value.message) == (
+        "Ya existe un registro de ahorro con este id y otro contenido."
+    )
     # The same record again (a retry) is the same record; another person's id is fresh.
     again = services.record_movement(goal=oven, kind="deposit", amount="20", sync_id="dep9")
     assert again.pk == first.pk
