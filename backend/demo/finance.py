@@ -219,11 +219,11 @@ def _saver(user_id: int, programme: Programme, rng: random.Random) -> None:
         amount = (target * Decimal(rng.uniform(0.04, 0.2))).quantize(Decimal(step))
         if balance > 0 and rng.random() < 0.15:
             amount = min(amount, balance)  # an emergency: never more than what is saved
-            movements.append(SavingsMovement(goal=goal, kind="withdrawal", amount=amount,
-                                             occurred_on=day))  # fmt: skip
+            movements.append(SavingsMovement(goal=goal, owner_id=goal.user_id, kind="withdrawal",
+                                             amount=amount, occurred_on=day))  # fmt: skip
             balance -= amount
         else:
-            movements.append(SavingsMovement(goal=goal, kind="deposit", amount=amount,
-                                             occurred_on=day))  # fmt: skip
+            movements.append(SavingsMovement(goal=goal, owner_id=goal.user_id, kind="deposit",
+                                             amount=amount, occurred_on=day))  # fmt: skip
             balance += amount
     SavingsMovement.objects.bulk_create(movements)

@@ -348,6 +348,15 @@ class SavingsMovement(models.Model):
     """Money put into or taken out of a goal, in the goal's currency. Never edited."""
 
     goal = models.ForeignKey(SavingsGoal, on_delete=models.CASCADE, related_name="movements")
+    # The goal's owner, kept on the row so the database itself holds each owner's ids unique:
+    # a phone holds all of its owner's movements (of every goal) in one table keyed by id.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        verbose_name=_("owner"),
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=MovementKind.choices)
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     occurred_on = models.DateField(_("date"))
@@ -365,7 +374,7 @@ class SavingsMovement(models.Model):
         ordering = ["-occurred_on", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["goal", "sync_id"], name="savings_movement_sync_id_per_owner"
+                fields=["owner", "sync_id"], name="savings_movement_sync_id_per_owner"
             ),
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="savings_movement_amount_positive"
@@ -375,6 +384,11 @@ class SavingsMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal_id} · {self.kind} {self.amount}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.owner_id is None:
+            self.owner_id = self.goal.user_id  # a goal's movements are its owner's
+        super().save(*args, **kwargs)
 
     @property
     def signed_amount(self) -> Decimal:

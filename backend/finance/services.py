@@ -283,6 +283,12 @@ def update_goal(*, goal: SavingsGoal, changes: dict[str, Any]) -> SavingsGoal:
     return locked
 
 
+def _own_movement(goal: SavingsGoal, sync_id: str) -> SavingsMovement | None:
+    """The goal owner's movement under this id, in any of her goals (ids are unique per
+    owner: her phone holds all her movements in one table)."""
+    return SavingsMovement.objects.filter(owner_id=goal.user_id, sync_id=sync_id).first()
+
+
 @transaction.atomic
 def record_movement(
     *,
@@ -305,6 +311,16 @@ def record_movement(
         raise DomainError(
             _("The date cannot be in the future."), field="body.occurred_on", status=422
         )
+    if sync_id:
+        earlier = _own_movement(locked, sync_id)
+        if earlier is not None:
+            stored = (earlier.goal_id, earlier.kind, earlier.amount, earlier.occurred_on)
+            if stored == (locked.pk, kind, value, occurred_on) and earlier.note == note.strip():
+                return earlier  # the retry of a record whose answer was lost
+            raise Conflict(
+                _("A savings record with this id already exists with different content."),
+                code="id_conflict",
+            )
     if kind == MovementKind.WITHDRAWAL:
         balance = selectors.goal_balance(locked)
         if value > balance:
@@ -317,6 +333,7 @@ def record_movement(
             )
     return SavingsMovement.objects.create(
         goal=locked,
+        owner_id=locked.user_id,
         kind=kind,
         amount=value,
         occurred_on=occurred_on,

@@ -131,6 +131,7 @@ class LessonProgressTable(SyncTable):
     description = "Lessons the participant finished (one record per lesson)."
     can_create = True
     id_field = "sync_id"
+    owner_field = "user_id"
     client_columns = ("lesson_id",)
     columns = (
         Column(
@@ -188,6 +189,7 @@ class QuizAttempts(SyncTable):
     )
     can_create = True
     id_field = "sync_id"
+    owner_field = "user_id"
     client_columns = ("kind", "lesson_id", "module_code", "answers")
     columns = (
         Column("kind", "string", description="quiz | pre | post."),
@@ -276,6 +278,7 @@ class SavingsGoals(SyncTable):
     can_create = True
     can_update = True
     id_field = "sync_id"
+    owner_field = "user_id"
     client_columns = ("name", "target_amount", "currency", "target_date")
     columns = (
         Column("programme_id", "number", description="Programme (set by the server)."),
@@ -349,6 +352,7 @@ class SavingsDeposits(SyncTable):
     )
     can_create = True
     id_field = "sync_id"
+    owner_field = "owner_id"
     client_columns = ("goal_id", "kind", "amount", "occurred_on", "note")
     columns = (
         Column(

@@ -59,9 +59,12 @@ def record_appeared(appeared: Iterable[tuple[str, str, int]], *, seq: int) -> No
     )
 
 
-def rename(table: str, old_id: str, new_id: str) -> None:
-    """A record whose wire id was set after it was saved (a venture takes the app's id)."""
-    Creation.objects.filter(table=table, record_id=old_id).update(record_id=new_id)
+def rename(table: str, old_id: str, new_id: str, *, user_id: int | None = None) -> None:
+    """A record whose wire id was set after it was saved (a venture takes the app's id);
+    ``user_id``: the owner its creation was recorded for (ids unique per owner)."""
+    Creation.objects.filter(table=table, record_id=old_id, user_id_scope=user_id).update(
+        record_id=new_id
+    )
 
 
 def appeared_after(
@@ -104,7 +107,8 @@ def prune(through: int) -> None:
 
 def connect(tables: dict[str, Any]) -> None:
     """Records the creation of every row of the declared tables saved one by one (services,
-    admin); batches written with bulk_create call ``record`` themselves."""
+    admin), for its owner alone where the table's ids are unique per owner (``owner_field``);
+    batches written with bulk_create call ``record`` themselves, likewise scoped."""
     for table in tables.values():
         model = getattr(table, "model", None)
         if model is None:
@@ -113,7 +117,12 @@ def connect(tables: dict[str, Any]) -> None:
         def saved(sender: Any, instance: Any, created: bool, table: Any = table, **_: Any) -> None:
             seq = getattr(instance, "changed_seq", None)
             if created and seq is not None:
-                record(table.name, [table.record_id(instance)], seq=seq)
+                record(
+                    table.name,
+                    [table.record_id(instance)],
+                    seq=seq,
+                    user_id=table.owner_of(instance),
+                )
 
         post_save.connect(
             saved, sender=model, weak=False, dispatch_uid=f"sync_created_{table.name}"

@@ -61,6 +61,11 @@ class SyncTable:
     can_update: ClassVar[bool] = False
     can_delete: ClassVar[bool] = False
     id_field: ClassVar[str] = "id"
+    # The attribute holding the id of the one person whose devices hold a row (tables whose
+    # ids are unique per owner only). A row's creation is then recorded for that person
+    # alone: another person's record under the same id never makes hers look new to her
+    # devices, nor his to his. None: the ids are unique across everyone.
+    owner_field: ClassVar[str | None] = None
     # Tables whose wire id is the integer primary key: other ids can name none of their rows.
     int_ids: ClassVar[bool] = False
     # The columns the app writes; a re-sent `created` is compared on these only (the others
@@ -117,6 +122,10 @@ class SyncTable:
     # Helpers for declarations ---------------------------------------------------------------
     def record_id(self, obj: Any) -> str:
         return str(getattr(obj, self.id_field))
+
+    def owner_of(self, obj: Any) -> int | None:
+        """The person whose ids the row's id is unique among (see ``owner_field``)."""
+        return None if self.owner_field is None else getattr(obj, self.owner_field)
 
     def same_content(self, obj: Any, raw: dict[str, Any]) -> bool:
         """True when a re-sent `created` record matches what is stored (a retried push)."""

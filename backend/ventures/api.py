@@ -202,9 +202,11 @@ def void_entry(request: HttpRequest, entry_id: str, payload: VoidIn) -> LedgerEn
 )
 def attach_receipt(request: HttpRequest, entry_id: str) -> LedgerEntry:
     user = request_user(request)
-    if access_own_entry(user, entry_id) is None:
+    # Looked up before the body is read: an unknown entry is refused without parsing it.
+    entry = access_own_entry(user, entry_id)
+    if entry is None:
         raise NotFound(_("Not found."))
-    return services.attach_receipt(actor=user, entry_id=entry_id, upload=_upload(request))
+    return services.attach_receipt(actor=user, entry=entry, upload=_upload(request))
 
 
 @router.get(

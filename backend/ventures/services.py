@@ -465,9 +465,18 @@ def void_entries(*, actor: User, entry_ids: Sequence[str], reason: str) -> list[
 
 
 @transaction.atomic
-def attach_receipt(*, actor: User, entry_id: str, upload: Any) -> LedgerEntry:
-    entry = access_own_entry(actor, entry_id)
-    if entry is None:
+def attach_receipt(
+    *,
+    actor: User,
+    upload: Any,
+    entry: LedgerEntry | None = None,
+    entry_id: str | None = None,
+) -> LedgerEntry:
+    """Stores the receipt photo of the actor's own entry: ``entry`` when the caller already
+    looked it up with access_own_entry, else the one under ``entry_id``."""
+    if entry is None and entry_id is not None:
+        entry = access_own_entry(actor, str(entry_id))
+    if entry is None or entry.owner_id != actor.pk:
         raise NotFound(_("Not found."))
     check_consent(actor)
     if entry.receipt:

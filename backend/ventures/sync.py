@@ -73,6 +73,7 @@ class Ventures(SyncTable):
     can_create = True
     can_update = True
     id_field = "sync_id"
+    owner_field = "owner_id"
     client_columns = ("programme_id", *VENTURE_FIELDS)
     columns = (
         Column("programme_id", "number", description="Programme the venture belongs to."),
@@ -119,7 +120,7 @@ class Ventures(SyncTable):
             or Formalisation.INFORMAL,
         )
         Venture.objects.filter(pk=venture.pk).update(sync_id=raw["id"])
-        creations.rename(self.name, venture.sync_id, raw["id"])
+        creations.rename(self.name, venture.sync_id, raw["id"], user_id=self.owner_of(venture))
 
     def update(self, user: User, obj: Venture, raw: dict[str, Any]) -> None:
         changes: dict[str, Any] = {}
@@ -152,6 +153,7 @@ class LedgerEntries(SyncTable):
     batch_deletes = True
     # The phone's id, unique per owner (the key of the server's table never goes out).
     id_field = "sync_id"
+    owner_field = "owner_id"
     client_columns = (
         "venture_id",
         "kind",

@@ -365,9 +365,7 @@ def _record(request: HttpRequest, venture: Venture) -> tuple[LedgerEntry, bool]:
     entry, created = services.record_entry(venture=venture, actor=user, data=data)
     if created and request.FILES.get("receipt"):
         try:
-            services.attach_receipt(
-                actor=user, entry_id=entry.sync_id, upload=request.FILES["receipt"]
-            )
+            services.attach_receipt(actor=user, entry=entry, upload=request.FILES["receipt"])
         except DomainError as exc:
             messages.warning(
                 request, _("The entry was saved, but not its photo: %(why)s") % {"why": exc}

@@ -178,7 +178,7 @@ def test_voiding_keeps_the_entry_struck_through_and_offers_it_again(
     assert "pay=plin" in resp["Location"]
     again = maria.get(resp["Location"]).content.decode()
     assert 'value="99.00"' in again
-    entry = LedgerEntry.objects.get(pk="wrong")
+    entry = LedgerEntry.objects.get(sync_id="wrong")
     assert entry.voided_at is not None
     assert entry.void_reason == "Era 9"
     ledger = maria.get(f"/business/{venture_a.pk}/entries/").content.decode()

@@ -4,7 +4,9 @@ from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from backend.ventures.models import LedgerEntry, Venture
@@ -106,3 +108,20 @@ def test_a_venture_photo(world: World, venture_a: Venture) -> None:
     assert photo.status_code == 200
     assert photo["X-Content-Type-Options"] == "nosniff"
     assert ApiClient(world.trainer).get(f"ventures/{venture_a.pk}/photo").status_code == 404
+
+
+def test_the_upload_looks_its_entry_up_once(world: World, venture_a: Venture) -> None:
+    record(venture_a, "e1")
+    with CaptureQueriesContext(connection) as ctx:
+        resp = upload(world.participant_a, "entries/e1/receipt", jpeg_with_everything())
+    assert resp.status_code == 200, resp.content
+    assert resp.json()["has_receipt"] is True
+    reads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "ventures_ledgerentry"' in q["sql"]
+    ]
+    assert len(reads) == 1, reads
+    # The access check still holds: another person's entry is not found, nothing stored.
+    refused = upload(world.participant_b, "entries/e1/receipt", jpeg_with_everything())
+    assert refused.status_code == 404
