@@ -194,6 +194,13 @@ def detail_figures(code: str, details: dict[str, Any], k: int) -> list[Figure]:
                 value = Decimal(str(gain))
                 text = _("%(n)s points") % {"n": format_number(value, decimals=1)}
                 out.append(Figure("mean_gain", name, value, text, "points"))
+        if details.get("no_core_lessons"):
+            name = _("Why M3 is 0")
+            text = _(
+                "there are no core lessons in the course catalogue, so nobody could complete "
+                "them; load the core module's lessons to count this figure"
+            )
+            out.append(Figure("no_core_lessons", name, None, text, "text"))
     elif code in CURRENCY_DETAILS:
         for currency, values in details.get("by_currency", {}).items():
             for key, lazy_name, kind in CURRENCY_DETAILS[code]:

@@ -185,6 +185,8 @@ def _details(result: Result, suppress: bool, k: int, marks: dict[Any, str]) -> d
             # that same decimal ("10.3").
             "mean_gain": None if hidden or d["mean_gain"] is None else float(d["mean_gain"]),
         }
+        if d.get("no_core_lessons"):
+            out["no_core_lessons"] = True
     elif result.code == "M4":
         out = {"by_currency": {}}
         for currency, x in d["by_currency"].items():

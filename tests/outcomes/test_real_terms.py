@@ -143,7 +143,7 @@ def test_real_terms_match_the_figures_worked_out_by_hand(world: World, dataset: 
     assert m2["details"]["terms"]["sources"] == {"PE": ["INEI"]}
     assert m2["details"]["terms"]["missing"] == {}
     with translation.override("es"):
-        rows = dict(detail_rows(m2["details"]))
+        rows = dict(detail_rows("M2", m2["details"], 5))
     assert "enero de 2026" in rows["Términos"], rows
     assert rows["Fuente del índice de precios, PE"] == "INEI"
 
@@ -154,7 +154,7 @@ def test_a_nominal_report_says_so_and_has_no_real_figures(world: World, dataset:
     assert "real" not in m2["details"]
     assert "real_sales" not in m4["details"]["by_currency"]["PEN"]
     with translation.override("pt-br"):
-        rows = dict(detail_rows(m4["details"]))
+        rows = dict(detail_rows("M4", m4["details"], 5))
     assert rows["Termos"].startswith("Nominais")
 
 
@@ -171,7 +171,7 @@ def test_a_missing_index_month_is_named_and_nothing_is_deflated(world: World, da
     assert pen["real_digital_sales"] is None
     assert Decimal(pen["sales"]) == hand["sales"]
     with translation.override("es"):
-        rows = dict(detail_rows(m4["details"]))
+        rows = dict(detail_rows("M4", m4["details"], 5))
     assert "mayo de 2026" in rows["Sin términos reales, PE"], rows
 
 
