@@ -10,6 +10,7 @@ from django.test import Client
 from backend.outcomes.models import ReportSnapshot
 from tests.conftest import World
 
+from .raw import raw_bits
 from .test_dashboard import main_text
 from .test_real_terms import _load_index, dataset  # noqa: F401 - the fixture
 
@@ -44,6 +45,7 @@ def test_a_manager_asks_for_real_terms_and_reads_them_on_the_page_and_pdf(
     snapshot = ReportSnapshot.objects.get(requested_by=world.manager)
     assert snapshot.params["terms"] == "real"
     text = main_text(client.get(resp["Location"]).content.decode())
+    assert raw_bits(text) == []
     # Two ventures that grew 5% and 6% in money sold less in real terms (Peru's index).
     assert "En términos reales: Emprendimientos cuyas ventas bajaron 2" in text
     assert "Ventas en términos reales (PEN)" in text
