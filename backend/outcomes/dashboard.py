@@ -141,7 +141,7 @@ def _programme_view(
         return out
     block_data = [found[_purpose("dashboard-block", programme, b.start, b.end)] for b in blocks]
     # the reverse relation of IndicatorTarget (an app above programmes), prefetched above
-    targets = list(programme.indicator_targets.all())  # type: ignore[attr-defined]
+    targets = list(programme.indicator_targets.all())
     for ind in main.data["indicators"]:
         view = indicator_view(ind, main.data["k"])
         view["trend"] = _trend(ind["code"], blocks, block_data, main.data["k"], view["name"])

@@ -153,7 +153,10 @@ def _real_figures(code: str, details: dict[str, Any], k: int) -> list[Figure]:
             name = _("In real terms: ventures that improved or maintained their sales")
             out.append(_count("real.total", name, real["total"], marks, k))
         for cls, value in real.get("classes", {}).items():
-            name = _("In real terms: %(name)s") % {"name": M2_CLASS_NAMES.get(cls, label(cls))}
+            class_name = str(M2_CLASS_NAMES.get(cls, label(cls)))
+            # mid-sentence after "In real terms:", as the other real-terms names are written
+            class_name = class_name[:1].lower() + class_name[1:]
+            name = _("In real terms: %(name)s") % {"name": class_name}
             out.append(_count(f"real.classes.{cls}", name, value, marks, k))
     if code == "M4":
         for currency, values in details.get("by_currency", {}).items():

@@ -357,8 +357,8 @@ def _close_to_earlier(
                 continue
             if not same_layout:
                 headline = _headline(table)
-                earlier_total = ind["table"]["total"]
-                if earlier_total is not None and 0 < abs(table.value(*headline) - earlier_total) < k:
+                before = ind["table"]["total"]
+                if before is not None and 0 < abs(table.value(*headline) - before) < k:
                     close.add(headline)
                 continue
             for cell in ind["table"]["cells"]:
@@ -394,9 +394,7 @@ def build(
         if suppress:
             values, sums = _linked(result, table)
             totals = {key for key in values if key[0] == "t" and TOTAL in key[1]}
-            forced = {
-                ("t", key) for key in _close_to_earlier(code, table, earlier, k, params)
-            }
+            forced = {("t", key) for key in _close_to_earlier(code, table, earlier, k, params)}
             marks = protect(values, sums, k, totals, forced)
             table.marks = {
                 key[1]: mark

@@ -49,9 +49,7 @@ def test_a_block_inside_the_twelve_months_is_compared_by_its_headline(world: Wor
     for month, n in ((JAN, 8), (MAY, 2)):
         for _ in range(n):
             sales(venture_of(person(world, "female"), world), month, ["10"])
-    year = report.build(
-        _period(world, JAN, dt.date(2026, 6, 30), ("sex",)), suppress=True, k=5
-    )
+    year = report.build(_period(world, JAN, dt.date(2026, 6, 30), ("sex",)), suppress=True, k=5)
     assert _reach(year)["total"] == 10
     block = report.build(
         _period(world, JAN, dt.date(2026, 3, 31)), suppress=True, k=5, earlier=[year]

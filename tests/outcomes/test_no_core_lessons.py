@@ -44,8 +44,6 @@ def test_the_dashboard_and_pdf_render_without_core_lessons(
     pdf = client.get(f"/reports/{snapshot.pk}/report.pdf")
     assert pdf.status_code == 200
     pages = pypdf.PdfReader(io.BytesIO(pdf.content)).pages
-    assert "no hay lecciones básicas" in " ".join(
-        " ".join(p.extract_text().split()) for p in pages
-    )
+    assert "no hay lecciones básicas" in " ".join(" ".join(p.extract_text().split()) for p in pages)
     page = client.get(f"/reports/{snapshot.pk}/").content.decode()
     assert 'id="ind-M3"' in page
