@@ -489,6 +489,11 @@ def m3_literacy(params: ReportParams) -> Result:
         )
     completed = User.objects.filter(in_period) if lesson_count else User.objects.none()
     result = Result("M3", "people", count_by(completed, params, ""))
+    if not lesson_count:
+        # No core lessons in the catalogue: nobody can complete them, so M3 is 0 and the
+        # report says why (the gain's query would have nobody to select from).
+        result.details = {"gain_n": 0, "mean_gain": None, "no_core_lessons": True}
+        return result
     result.details = _knowledge_gain(params, completed)
     return result
 

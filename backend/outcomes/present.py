@@ -153,7 +153,10 @@ def _real_figures(code: str, details: dict[str, Any], k: int) -> list[Figure]:
             name = _("In real terms: ventures that improved or maintained their sales")
             out.append(_count("real.total", name, real["total"], marks, k))
         for cls, value in real.get("classes", {}).items():
-            name = _("In real terms: %(name)s") % {"name": M2_CLASS_NAMES.get(cls, label(cls))}
+            class_name = str(M2_CLASS_NAMES.get(cls, label(cls)))
+            # mid-sentence after "In real terms:", as the other real-terms names are written
+            class_name = class_name[:1].lower() + class_name[1:]
+            name = _("In real terms: %(name)s") % {"name": class_name}
             out.append(_count(f"real.classes.{cls}", name, value, marks, k))
     if code == "M4":
         for currency, values in details.get("by_currency", {}).items():
@@ -194,6 +197,13 @@ def detail_figures(code: str, details: dict[str, Any], k: int) -> list[Figure]:
                 value = Decimal(str(gain))
                 text = _("%(n)s points") % {"n": format_number(value, decimals=1)}
                 out.append(Figure("mean_gain", name, value, text, "points"))
+        if details.get("no_core_lessons"):
+            name = _("Why M3 is 0")
+            text = _(
+                "there are no core lessons in the course catalogue, so nobody could complete "
+                "them; load the core module's lessons to count this figure"
+            )
+            out.append(Figure("no_core_lessons", name, None, text, "text"))
     elif code in CURRENCY_DETAILS:
         for currency, values in details.get("by_currency", {}).items():
             for key, lazy_name, kind in CURRENCY_DETAILS[code]:

@@ -4,6 +4,7 @@ The result is plain JSON, stored whole in a snapshot, so the PDF, CSV, XLSX and 
 donor received can be produced again, unchanged, at any later time.
 """
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -185,6 +186,8 @@ def _details(result: Result, suppress: bool, k: int, marks: dict[Any, str]) -> d
             # that same decimal ("10.3").
             "mean_gain": None if hidden or d["mean_gain"] is None else float(d["mean_gain"]),
         }
+        if d.get("no_core_lessons"):
+            out["no_core_lessons"] = True
     elif result.code == "M4":
         out = {"by_currency": {}}
         for currency, x in d["by_currency"].items():
@@ -300,31 +303,63 @@ def _padded(count: int, top2: list[Any], total: Decimal) -> list[Decimal]:
 
 
 def comparable(params: ReportParams, earlier: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The earlier reports (their data) whose tables line up cell by cell with this one's: the
-    same programmes and breakdown, another period."""
+    """The earlier reports (their data) of the same programmes over another period: with the
+    same breakdown their tables line up cell by cell; with another, their headline figures do
+    (the dashboard's twelve months by sex hold each three-month block's total)."""
     mine = params.as_json()
     return [
         data
         for data in earlier
         if data
         and sorted(data["params"]["programme_ids"]) == sorted(mine["programme_ids"])
-        and data["params"]["breakdown"] == mine["breakdown"]
         and (data["params"]["period_start"], data["params"]["period_end"])
         != (mine["period_start"], mine["period_end"])
     ]
 
 
+# Indicators whose every count is of people or ventures with an event inside the report's
+# period (an activity, a completion, a last core lesson, a digital sale, a deposit, a
+# disbursement). Two such reports over periods with no day in common count sets that neither
+# contains the other's; their difference is not the size of any set (see docs/metrics.md,
+# "Differencing"). M2 is not one: its classes come from the sales windows, not the period.
+PERIOD_EVENT_CODES = frozenset({"REACH", "M1", "M3", "M4", "M5", "M6"})
+
+
+def _disjoint(params: ReportParams, data: dict[str, Any]) -> bool:
+    start = dt.date.fromisoformat(data["params"]["period_start"])
+    end = dt.date.fromisoformat(data["params"]["period_end"])
+    return end < params.period_start or params.period_end < start
+
+
 def _close_to_earlier(
-    code: str, table: Table, earlier: Sequence[dict[str, Any]], k: int
+    code: str,
+    table: Table,
+    earlier: Sequence[dict[str, Any]],
+    k: int,
+    params: ReportParams,
 ) -> set[tuple[str, str]]:
     """Cells (totals too) that differ from the same cell of an earlier report the reader holds
     by 1 to K-1: the difference would be a small count of people (the issue's 20 -> 21 women
-    saving is one woman who started that week). Withheld, then protected like any other."""
+    saving is one woman who started that week). Withheld, then protected like any other. An
+    earlier report with another breakdown is compared by its headline figure only.
+
+    Not compared: an indicator of PERIOD_EVENT_CODES in a report whose period has no day in
+    common with this one's (the dashboard's three-month blocks), where a difference counts
+    nobody."""
     close = set()
     published = set(table.figure_keys())
     for data in earlier:
+        if code in PERIOD_EVENT_CODES and _disjoint(params, data):
+            continue
+        same_layout = list(data["params"]["breakdown"]) == list(params.breakdown)
         for ind in data["indicators"]:
             if ind["code"] != code:
+                continue
+            if not same_layout:
+                headline = _headline(table)
+                before = ind["table"]["total"]
+                if before is not None and 0 < abs(table.value(*headline) - before) < k:
+                    close.add(headline)
                 continue
             for cell in ind["table"]["cells"]:
                 key = (cell["row"], cell["col"])
@@ -359,7 +394,7 @@ def build(
         if suppress:
             values, sums = _linked(result, table)
             totals = {key for key in values if key[0] == "t" and TOTAL in key[1]}
-            forced = {("t", key) for key in _close_to_earlier(code, table, earlier, k)}
+            forced = {("t", key) for key in _close_to_earlier(code, table, earlier, k, params)}
             marks = protect(values, sums, k, totals, forced)
             table.marks = {
                 key[1]: mark

@@ -30,7 +30,12 @@ DATE_FIELDS = (
     "followup_end",
 )
 # Where a service error about a part of the request is shown on the form.
-ERROR_FIELDS = {"programme_ids": "programme_ids", "period_end": "period_end", "m2": "m2"}
+ERROR_FIELDS = {
+    "programme_ids": "programme_ids",
+    "period_end": "period_end",
+    "m2": "m2",
+    "terms": "terms",
+}
 
 
 def _form_dates(
@@ -72,10 +77,15 @@ def _defaults() -> dict[str, dt.date]:
 
 @login_required
 def reports_home(request: HttpRequest) -> HttpResponse:
+    """The advanced form, for people who manage a programme (and admins). A donor viewer reads
+    the dashboard and the reports sent to them: typing this address takes them there, whatever
+    they send (a request made here is never queued for them)."""
     user = request_user(request)
     programmes = list(programme_access.report_programmes(user).order_by("name"))
     if not programmes:
         raise Http404
+    if not programme_access.managed_programmes(user).exists():
+        return redirect("reports_dashboard")
     defaults = _defaults()
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -101,7 +111,7 @@ def reports_home(request: HttpRequest) -> HttpResponse:
         "snapshots": services.ReportSnapshot.objects.filter(requested_by=user)[:20],
         "errors": errors,
         "form": _form_values(request, defaults),
-        "may_export_iati": programme_access.managed_programmes(user).exists(),
+        "may_export_iati": True,
     }
     return render(request, "outcomes/reports.html", context, status=422 if errors else 200)
 
@@ -121,6 +131,7 @@ def _request_report(
         period_end=dates["period_end"],
         breakdown=[d for d in (post.get("dim1"), post.get("dim2")) if d],
         m2=m2,
+        terms="real" if post.get("terms") == "real" else "nominal",
     )
     return services.request_report(user=user, params=params)
 
@@ -136,6 +147,7 @@ def _form_values(request: HttpRequest, defaults: dict[str, dt.date]) -> dict[str
             "tolerance": "0.05",
             "dim1": "",
             "dim2": "",
+            "terms": "nominal",
         }
     post = request.POST
     values = {k: post.get(k, "")[:40] for k in DATE_FIELDS}
@@ -146,6 +158,7 @@ def _form_values(request: HttpRequest, defaults: dict[str, dt.date]) -> dict[str
         "tolerance": post.get("tolerance", "")[:20],
         "dim1": post.get("dim1", "")[:40],
         "dim2": post.get("dim2", "")[:40],
+        "terms": "real" if post.get("terms") == "real" else "nominal",
     }
 
 

@@ -28,6 +28,7 @@ from backend.finance.fund import services as fund_services
 from backend.finance.fund.models import Fund
 from backend.finance.models import Lesson, Module, QuizChoice, QuizQuestion
 from backend.outcomes import services as outcomes
+from backend.outcomes.models import PriceIndex
 from backend.training import services as training
 from backend.ventures.models import Venture
 from tests.conftest import World
@@ -135,10 +136,18 @@ def _portal_data(world: World) -> None:
     for sex in ("female", "male", "female"):
         finance.complete_lesson(user=person(world, sex), lesson=lesson)
     today = timezone.localdate()
+    # The report is in real terms too, so its real-terms figures and terms lines are laid out.
+    PriceIndex.objects.bulk_create(
+        PriceIndex(
+            country="PE", month=dt.date(year, month, 1), value=Decimal(100 + i), source="INEI"
+        )
+        for i, (year, month) in enumerate((y, m) for y in (2025, 2026, 2027) for m in range(1, 13))
+    )
     params = replace(
         calendar(world, breakdown=("sex",)),
         period_start=today - dt.timedelta(days=300),
         period_end=today,
+        terms="real",
     )
     outcomes.request_report(user=world.manager, params=params)
 
