@@ -96,7 +96,8 @@ def test_a_trainers_search_is_narrow_capped_hinted_and_audited(
         'name="person"'
     ) == 1
     event = AuditEvent.objects.filter(action="training.enrol.search", actor=world.trainer).first()
-    assert event is not None and event.obj_id == str(cohort.pk)
+    assert event is not None and event.object_id == str(cohort.pk)
+    assert event.detail["shown"] == 1 and "Persona" not in str(event.detail)
 
     def cost(q: str) -> int:
         with CaptureQueriesContext(connection) as ctx:
