@@ -96,9 +96,12 @@ def cohort_trainer_ids(user: AnyUser, programme: Programme, trainer_ids: list[in
     services.create_cohort and update_cohort still refuse anyone who is not a trainer of the
     programme."""
     ids = list(dict.fromkeys(trainer_ids))
-    if user.is_authenticated and not managed_programmes(user).filter(pk=programme.pk).exists():
-        if user.pk not in ids:
-            ids.append(user.pk)
+    if (
+        user.is_authenticated
+        and user.pk not in ids
+        and not managed_programmes(user).filter(pk=programme.pk).exists()
+    ):
+        ids.append(user.pk)
     return ids
 
 

@@ -385,7 +385,13 @@ def enrol(request: HttpRequest, cohort_id: int) -> HttpResponse:
             }
             for u in found[:limit]
         ]
-        audit(request_user(request), "training.enrol.search", obj=cohort, query=True, shown=len(results))
+        audit(
+            request_user(request),
+            "training.enrol.search",
+            obj=cohort,
+            query=True,
+            shown=len(results),
+        )
     taken = cohort.enrollments.exclude(status=EnrollmentStatus.DROPPED_OUT).count()
     context = {
         "cohort": cohort,

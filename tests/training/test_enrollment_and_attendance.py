@@ -116,7 +116,9 @@ def test_a_trainer_creates_a_cohort_in_her_programme_only(world: World, course: 
     assert resp.status_code == 404
     assert resp.json()["error"]["fields"][0]["loc"] == ["body", "programme_id"]
     # Nor name a trainer of programme B in programme A.
-    resp = ApiClient(world.trainer).post("cohorts", {**body, "trainer_ids": [world.other_trainer.pk]})
+    resp = ApiClient(world.trainer).post(
+        "cohorts", {**body, "trainer_ids": [world.other_trainer.pk]}
+    )
     assert resp.status_code == 422
     assert not Cohort.objects.exists()
     for outsider in (world.participant_a, world.donor):
