@@ -6,8 +6,8 @@ Built on the programme roles of backend.programmes.access; every rule is one que
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from backend.accounts.models import User
-from backend.programmes.access import AnyUser, is_admin, managed_programmes
-from backend.programmes.models import Membership, Role
+from backend.programmes.access import AnyUser, is_admin, managed_programmes, trainer_programmes
+from backend.programmes.models import Membership, Programme, Role
 
 from .models import Certificate, Cohort, CohortSession, Enrollment
 
@@ -56,8 +56,64 @@ def access_cohort(user: AnyUser, cohort_id: int) -> Cohort | None:
 
 
 def may_manage_cohort(user: AnyUser, cohort: Cohort) -> bool:
-    """Managers of the cohort's programme (and admins): enroll, revoke, change the cohort."""
+    """Managers of the cohort's programme (and admins): revoke certificates, enrol from a file."""
     return managed_programmes(user).filter(pk=cohort.programme_id).exists()
+
+
+def cohort_programmes(user: AnyUser) -> QuerySet[Programme]:
+    """Programmes the user may create cohorts in: those they manage, and those they train in."""
+    if is_admin(user):
+        return Programme.objects.all()
+    return Programme.objects.filter(
+        Q(pk__in=managed_programmes(user).values("pk"))
+        | Q(pk__in=trainer_programmes(user).values("pk"))
+    )
+
+
+def access_cohort_programme(user: AnyUser, programme_id: int) -> Programme | None:
+    return cohort_programmes(user).filter(pk=programme_id).first()
+
+
+def may_run_cohort(user: AnyUser, cohort: Cohort) -> bool:
+    """Managers of the cohort's programme, admins and the cohort's own trainers (while they are
+    still trainers of its programme): edit the cohort, enrol people into it by search or by
+    pasted phone numbers, withdraw and restore enrolments."""
+    if may_manage_cohort(user, cohort):
+        return True
+    if not user.is_authenticated:
+        return False
+    return Cohort.trainers.through.objects.filter(
+        cohort=cohort,
+        user=user,
+        user__memberships__programme_id=cohort.programme_id,
+        user__memberships__role=Role.TRAINER,
+    ).exists()
+
+
+def cohort_trainer_ids(user: AnyUser, programme: Programme, trainer_ids: list[int]) -> list[int]:
+    """The trainers a cohort gets when this user sets them: a trainer who is not a manager of
+    the programme always stays one of them (she cannot hand the cohort away and lose it).
+    services.create_cohort and update_cohort still refuse anyone who is not a trainer of the
+    programme."""
+    ids = list(dict.fromkeys(trainer_ids))
+    if (
+        user.is_authenticated
+        and user.pk not in ids
+        and not managed_programmes(user).filter(pk=programme.pk).exists()
+    ):
+        ids.append(user.pk)
+    return ids
+
+
+def searches_narrowly(user: AnyUser, programme: Programme) -> bool:
+    """Whether the user's search for people to enrol is the narrow one: trainers who do not
+    manage the programme must type at least SEARCH_MIN_QUERY characters and see at most
+    SEARCH_LIMIT_NARROW people, never the whole list (docs/privacy.md, "Trainers")."""
+    return not managed_programmes(user).filter(pk=programme.pk).exists()
+
+
+SEARCH_MIN_QUERY = 3
+SEARCH_LIMIT_NARROW = 20
 
 
 def access_session(user: AnyUser, session_id: int) -> CohortSession | None:

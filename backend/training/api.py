@@ -14,7 +14,6 @@ from backend.accounts.http import request_user
 from backend.lib.errors import Forbidden, NotFound
 from backend.lib.pagination import LimitOffsetPagination
 from backend.lib.validation import Id
-from backend.programmes import access as programme_access
 
 from . import access, selectors, services, tasks
 from .models import Certificate, Cohort, CohortSession, Course, Enrollment
@@ -60,10 +59,10 @@ def _enrollment(request: HttpRequest, enrollment_id: Id) -> Enrollment:
     return enrollment
 
 
-def _managed_cohort(request: HttpRequest, cohort_id: Id) -> Cohort:
+def _run_cohort(request: HttpRequest, cohort_id: Id) -> Cohort:
     cohort = _cohort(request, cohort_id)
-    if not access.may_manage_cohort(request_user(request), cohort):
-        raise Forbidden(_("Only the programme's managers can do this."))
+    if not access.may_run_cohort(request_user(request), cohort):
+        raise Forbidden(_("Only the cohort's trainers and the programme's managers can do this."))
     return cohort
 
 
@@ -84,10 +83,18 @@ def list_cohorts(request: HttpRequest) -> QuerySet[Cohort]:
     return selectors.cohort_list(access.cohorts_visible_to(request_user(request)))
 
 
-@router.post("/cohorts", response={201: CohortOut}, summary="Create a cohort (managers)")
+@router.post(
+    "/cohorts",
+    response={201: CohortOut},
+    summary="Create a cohort (managers and the programme's trainers)",
+    description=(
+        "A trainer of the programme who creates a cohort is always one of its trainers; "
+        "every trainer named must be a trainer of the same programme."
+    ),
+)
 def create_cohort(request: HttpRequest, payload: CohortIn) -> Status[Cohort]:
     user = request_user(request)
-    programme = programme_access.access_managed_programme(user, payload.programme_id)
+    programme = access.access_cohort_programme(user, payload.programme_id)
     if programme is None:
         raise NotFound(_("Not found."), field="body.programme_id")
     course = Course.objects.filter(pk=payload.course_id).first()
@@ -153,10 +160,10 @@ def roster(request: HttpRequest, cohort_id: Id) -> QuerySet[Enrollment]:
 @router.post(
     "/cohorts/{cohort_id}/enrollments",
     response={201: EnrollmentOut},
-    summary="Enroll a participant of the programme (managers)",
+    summary="Enroll a participant of the programme (the cohort's trainers and managers)",
 )
 def enroll(request: HttpRequest, cohort_id: Id, payload: EnrollIn) -> Status[Enrollment]:
-    cohort = _managed_cohort(request, cohort_id)
+    cohort = _run_cohort(request, cohort_id)
     enrollment = services.enroll(
         actor=request_user(request), cohort=cohort, participant_id=payload.participant_id
     )

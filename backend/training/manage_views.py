@@ -2,9 +2,10 @@
 by a pasted list of phone numbers, withdrawal, revocation and the completion summary.
 
 The writes go through training.services, the same functions the API calls. Who may do what
-follows the API: managers of the programme create and edit cohorts, enrol people and revoke
-certificates; the cohort's trainers (and managers) add, move and cancel sessions and withdraw
-an enrolment.
+follows the API (training.access): managers and trainers of the programme create cohorts; the
+cohort's trainers and the programme's managers edit it, add, move and cancel sessions, enrol
+people and withdraw an enrolment; only managers revoke certificates. A trainer's search for
+people to enrol is the narrow one (access.searches_narrowly).
 """
 
 import datetime as dt
@@ -60,10 +61,10 @@ def _trainers_of(programme: Programme) -> list[User]:
     )
 
 
-def _managed_cohort(request: HttpRequest, cohort_id: int) -> Cohort:
+def _run_cohort(request: HttpRequest, cohort_id: int) -> Cohort:
     user = request_user(request)
     cohort = access.access_cohort(user, cohort_id)
-    if cohort is None or not access.may_manage_cohort(user, cohort):
+    if cohort is None or not access.may_run_cohort(user, cohort):
         raise Http404
     return cohort
 
@@ -81,12 +82,15 @@ def _visible_cohort(request: HttpRequest, cohort_id: int) -> Cohort:
 @login_required
 def cohort_new(request: HttpRequest, programme_id: int) -> HttpResponse:
     user = request_user(request)
-    programme = programme_access.access_managed_programme(user, programme_id)
+    programme = access.access_cohort_programme(user, programme_id)
     if programme is None:
         raise Http404
     regions = [(code, region_name(code)) for code in programme.regions or []]
-    kwargs: dict[str, Any] = {"trainers": _trainers_of(programme), "regions": regions}
-    form = NewCohortForm(request.POST or None, **kwargs)
+    trainers = _trainers_of(programme)
+    kwargs: dict[str, Any] = {"trainers": trainers, "regions": regions}
+    # A trainer creating a cohort is one of its trainers (services.create_cohort keeps her).
+    me = [t.pk for t in trainers if t.pk == user.pk]
+    form = NewCohortForm(request.POST or None, initial={"trainers": me}, **kwargs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -114,7 +118,7 @@ def cohort_new(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 @login_required
 def cohort_edit(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    cohort = _managed_cohort(request, cohort_id)
+    cohort = _run_cohort(request, cohort_id)
     trainers = _trainers_of(cohort.programme)
     initial = {
         "name": cohort.name,
@@ -335,7 +339,9 @@ def match_phones(cohort: Cohort, text: str) -> tuple[list[int], list[str]]:
 
 @login_required
 def enrol(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    cohort = _managed_cohort(request, cohort_id)
+    cohort = _run_cohort(request, cohort_id)
+    narrow = access.searches_narrowly(request_user(request), cohort.programme)
+    limit = access.SEARCH_LIMIT_NARROW if narrow else SEARCH_LIMIT
     search = SearchForm(request.GET or None)
     paste = PasteForm(request.POST if "phones" in request.POST else None)
     problems: list[str] = []
@@ -354,11 +360,18 @@ def enrol(request: HttpRequest, cohort_id: int) -> HttpResponse:
             if not ids:
                 problems = [_("Tick one or more people to enrol.")]
             else:
-                problems = _enrol_ids(request, cohort, ids[:SEARCH_LIMIT])
+                problems = _enrol_ids(request, cohort, ids[:limit])
                 if not problems:
                     return redirect("training_cohort", cohort_id=cohort.pk)
     results: list[dict[str, Any]] = []
     searched = search.is_bound and search.is_valid()
+    if searched and narrow and len(search.cleaned_data["q"].strip()) < access.SEARCH_MIN_QUERY:
+        search.add_error(
+            "q",
+            _("Type at least %(n)s letters or digits of a name or phone number.")
+            % {"n": access.SEARCH_MIN_QUERY},
+        )
+        searched = False
     if searched:
         found = candidates(
             cohort, q=search.cleaned_data["q"].strip(), document=search.cleaned_data["document"]
@@ -370,9 +383,15 @@ def enrol(request: HttpRequest, cohort_id: int) -> HttpResponse:
                 "hint": selectors.person_hint(u, this_year=year),
                 "consented": getattr(u, "consent_withdrawn", None) is False,
             }
-            for u in found[:SEARCH_LIMIT]
+            for u in found[:limit]
         ]
-        audit(request_user(request), "training.enrol.search", obj=cohort, query=True)
+        audit(
+            request_user(request),
+            "training.enrol.search",
+            obj=cohort,
+            query=True,
+            shown=len(results),
+        )
     taken = cohort.enrollments.exclude(status=EnrollmentStatus.DROPPED_OUT).count()
     context = {
         "cohort": cohort,
@@ -381,10 +400,12 @@ def enrol(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "results": results,
         "searched": searched,
         "problems": problems,
-        "limit": SEARCH_LIMIT,
+        "limit": limit,
+        "narrow": narrow,
+        "min_query": access.SEARCH_MIN_QUERY,
         "free": max(cohort.capacity - taken, 0),
     }
-    failed = request.method == "POST"
+    failed = request.method == "POST" or bool(search.errors)
     return render(request, "training/enrol.html", context, status=400 if failed else 200)
 
 

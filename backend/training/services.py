@@ -72,7 +72,7 @@ def create_cohort(
             raise DomainError(
                 _("This region is not in the cohort's country."), field="body.region", status=422
             )
-    trainers = _check_trainers(programme, trainer_ids)
+    trainers = _check_trainers(programme, access.cohort_trainer_ids(actor, programme, trainer_ids))
     cohort = Cohort.objects.create(
         course=course,
         programme=programme,
@@ -172,7 +172,9 @@ def update_cohort(
             field="body.start_date",
             status=422,
         )
-    trainers = _check_trainers(cohort.programme, trainer_ids)
+    trainers = _check_trainers(
+        cohort.programme, access.cohort_trainer_ids(actor, cohort.programme, trainer_ids)
+    )
     cohort.name = name.strip()
     cohort.start_date, cohort.end_date, cohort.capacity = start_date, end_date, capacity
     cohort.changed_seq = next_seq()

@@ -58,7 +58,7 @@ def _rows(queryset: Any) -> list[dict[str, Any]]:
 def cohorts(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     rows = list(selectors.cohort_list(access.cohorts_visible_to(user)))
-    managed = list(access.managed_programmes(user).order_by("name"))
+    managed = list(access.cohort_programmes(user).order_by("name"))
     return render(request, "training/cohorts.html", {"cohorts": rows, "managed": managed})
 
 
@@ -88,6 +88,7 @@ def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "rows": _rows(selectors.roster(cohort)),
         "today": cohort.programme.today(),
         "may_manage": access.may_manage_cohort(request_user(request), cohort),
+        "may_run": access.may_run_cohort(request_user(request), cohort),
         "show_contacts": programme_access.sees_contact_details_cached(request),
     }
     return render(request, "training/cohort.html", context)

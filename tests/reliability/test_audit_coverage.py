@@ -157,13 +157,16 @@ PORTAL_PAGES: dict[str, Audited | str] = {
         "training.credential.download", "/training/certificates/{certificate_a}/credential.jwt"
     ),
     "training/programmes/<id:programme_id>/cohorts/new/": "a form: courses and the "
-    "programme's trainers (staff)",
+    "programme's trainers (staff: its managers and trainers)",
     "training/cohorts/<id:cohort_id>/edit/": "the cohort and its trainers (staff)",
     "training/cohorts/<id:cohort_id>/sessions/": "session dates and modules",
     "training/sessions/<id:session_id>/move/": "one session's date and module",
     "training/sessions/<id:session_id>/cancel/": "POST only: no page",
     "training/cohorts/<id:cohort_id>/enrol/": Audited(
-        "training.enrol.search", "/training/cohorts/{cohort_a}/enrol/?q=Participant"
+        # A trainer's narrow search; the manager's is audited in tests/training.
+        "training.enrol.search",
+        "/training/cohorts/{cohort_a}/enrol/?q=Participant",
+        role="trainer",
     ),
     "training/enrollments/<id:enrollment_id>/withdraw/": "POST only: withdrawing (audited)",
     "training/certificates/<id:certificate_id>/revoke/": Audited(

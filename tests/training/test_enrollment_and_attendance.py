@@ -76,11 +76,59 @@ def test_enrolling_someone_without_consent_is_refused(world: World, cohort: Coho
     assert not Consent.objects.filter(user=person).exists()
 
 
-def test_trainer_may_not_enroll(world: World, cohort: Cohort) -> None:
+def test_the_cohorts_trainer_enrolls_and_others_are_refused(world: World, cohort: Cohort) -> None:
+    body = {"participant_id": world.participant_a.pk}
+    # A trainer of programme B, a participant and a donor do not see the cohort at all.
+    for outsider in (world.other_trainer, world.participant_b, world.donor):
+        resp = ApiClient(outsider).post(f"cohorts/{cohort.pk}/enrollments", body)
+        assert resp.status_code == 404, outsider
+    assert not Enrollment.objects.exists()
+    resp = ApiClient(world.trainer).post(f"cohorts/{cohort.pk}/enrollments", body)
+    assert resp.status_code == 201, resp.content
+    assert resp.json()["phone"] is None  # no second factor: names, not numbers
+    # Only people of the cohort's own programme.
+    resp = ApiClient(world.trainer).post(
+        f"cohorts/{cohort.pk}/enrollments", {"participant_id": world.participant_other.pk}
+    )
+    assert resp.status_code == 422
+    assert Enrollment.objects.filter(cohort=cohort).count() == 1
+
+
+def test_a_trainer_who_left_the_programme_no_longer_enrolls(world: World, cohort: Cohort) -> None:
+    Membership.objects.filter(user=world.trainer, programme=world.programme_a).delete()
     resp = ApiClient(world.trainer).post(
         f"cohorts/{cohort.pk}/enrollments", {"participant_id": world.participant_a.pk}
     )
     assert resp.status_code == 403
+    assert not Enrollment.objects.exists()
+
+
+def test_a_trainer_creates_a_cohort_in_her_programme_only(world: World, course: Course) -> None:
+    colleague = make_user("colleague@example.org")
+    Membership.objects.create(user=colleague, programme=world.programme_a, role="trainer")
+    body = {
+        "programme_id": world.programme_a.pk, "course_id": course.pk, "name": "Sullana 1",
+        "trainer_ids": [colleague.pk], "start_date": "2026-01-05",
+        "end_date": "2026-02-05", "capacity": 10,
+    }  # fmt: skip
+    # A trainer of programme B may not create cohorts in programme A.
+    resp = ApiClient(world.other_trainer).post("cohorts", body)
+    assert resp.status_code == 404
+    assert resp.json()["error"]["fields"][0]["loc"] == ["body", "programme_id"]
+    # Nor name a trainer of programme B in programme A.
+    resp = ApiClient(world.trainer).post(
+        "cohorts", {**body, "trainer_ids": [world.other_trainer.pk]}
+    )
+    assert resp.status_code == 422
+    assert not Cohort.objects.exists()
+    for outsider in (world.participant_a, world.donor):
+        assert ApiClient(outsider).post("cohorts", body).status_code == 404
+    resp = ApiClient(world.trainer).post("cohorts", body)
+    assert resp.status_code == 201, resp.content
+    cohort = Cohort.objects.get()
+    # She named only her colleague, yet she trains it too: she can open it and enrol people.
+    assert set(cohort.trainers.all()) == {world.trainer, colleague}
+    assert ApiClient(world.trainer).get(f"cohorts/{cohort.pk}").status_code == 200
 
 
 def test_cohort_trainers_must_be_trainers_of_the_programme(world: World, course: Course) -> None:

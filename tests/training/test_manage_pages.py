@@ -65,8 +65,8 @@ def test_a_manager_creates_a_cohort_and_a_bad_date_is_refused_next_to_its_field(
     assert (cohort.name, cohort.capacity, cohort.country) == ("Tacna 3", 15, "PE")
 
 
-@pytest.mark.parametrize("role", ["trainer", "other_manager", "donor", "participant_a"])
-def test_only_managers_of_the_programme_create_cohorts_and_enrol(
+@pytest.mark.parametrize("role", ["other_trainer", "other_manager", "donor", "participant_a"])
+def test_only_managers_and_trainers_of_the_programme_create_cohorts_and_enrol(
     world: World, cohort: Cohort, role: str
 ) -> None:
     client = client_for(getattr(world, role))
