@@ -774,13 +774,13 @@ def _learners_and_savers(users: list[int], programme: Programme, module: Module 
     goals = SavingsGoal.objects.bulk_create(goals, batch_size=2000)
     stamp = _stamp(now)
     movements = [
-        (g.pk, kind, amount, day, "", stamp, _sync_id(rng), seq)
+        (g.pk, g.user_id, kind, amount, day, "", stamp, _sync_id(rng), seq)
         for g, moves in zip(goals, plans, strict=True)
         for kind, amount, day in moves
     ]
     insert_rows(
         "finance_savingsmovement",
-        ("goal_id", "kind", "amount", "occurred_on", "note", "created_at", "sync_id",
+        ("goal_id", "owner_id", "kind", "amount", "occurred_on", "note", "created_at", "sync_id",
          "changed_seq"),
         movements,
     )  # fmt: skip

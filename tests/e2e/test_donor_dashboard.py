@@ -7,6 +7,7 @@ import io
 import os
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pypdf
 import pytest
@@ -30,12 +31,19 @@ HEADINGS = {"es": "Resultados de los programas", "en": "Programme results",
 
 
 def _people(world: World) -> None:
-    """Eleven people who finished a core lesson in October: figures a donor may see. No
-    ledger entries: the ledger is append-only, and this test's database is emptied."""
+    """Eleven people who finished a core lesson last month (so inside the dashboard's last
+    twelve whole months on any day the suite runs): figures a donor may see. No ledger
+    entries: the ledger is append-only, and this test's database is emptied."""
     install_core(Module, Lesson, QuizQuestion, QuizChoice)
     lesson = Lesson.objects.filter(module__code="core").order_by("order").first()
     assert lesson is not None
-    with time_machine.travel(dt.datetime(2026, 10, 15, 15, tzinfo=dt.UTC), tick=False):
+    # Last month in the programme's own time zone (on New Year's Eve in Bogotá it is already
+    # January in UTC), at noon there.
+    last_month = world.programme_a.today().replace(day=1) - dt.timedelta(days=20)
+    when = dt.datetime.combine(
+        last_month, dt.time(12), tzinfo=ZoneInfo(world.programme_a.time_zone)
+    )
+    with time_machine.travel(when, tick=False):
         for sex in ["female"] * 6 + ["male"] * 5:
             finance.complete_lesson(user=person(world, sex), lesson=lesson)
 
