@@ -1,7 +1,6 @@
 """The attacker's audit over the donor reports the demo and the national datasets produce."""
 
 import io
-import os
 import time
 
 import pytest
@@ -45,12 +44,9 @@ def test_demo_donor_reports_withstand_the_attack() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(
-    not os.environ.get("IMPULSA_NATIONAL_AUDIT"),
-    reason="seeds the national dataset and audits seven reports (many minutes); "
-    "IMPULSA_NATIONAL_AUDIT=1 runs it",
-)
 def test_national_donor_reports_withstand_the_attack() -> None:
+    """The national loader at a 0.004 factor (its people, programmes, currencies and time zones
+    in small): every donor report of seven breakdowns audited; about 30 s on SQLite."""
     call_command(
         "seed_demo", "--scale", "national", "--factor", "0.004",
         stdout=io.StringIO(), stderr=io.StringIO(),
