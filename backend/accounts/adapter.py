@@ -27,6 +27,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def clean_phone(self, phone: str) -> str:
         return normalize_phone(phone)
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # allauth counts failed sign-ins per "host:login"; the host is whatever the request
+        # names, so each accepted host name or port (two app nodes on two ports, www and
+        # bare domain) had its own five tries for the same account. One account, one count.
+        login = credentials.get("email") or credentials.get("username") or ""
+        phone = credentials.get("phone") or ""
+        return f"login:{str(login or phone).lower()}"
+
     def get_client_ip(self, request: HttpRequest) -> str:
         # Sign-in and SMS-code limits count per client, like the API throttle and public pages.
         ip = client_ip(request)

@@ -439,3 +439,21 @@ def test_sms_codes_are_rate_limited_per_address(
     resp = _app_post("/auth/code/request", {"phone": "+573005550109"}, "10.3.0.1")
     rejected("SMS code rate limit", resp, 429)
     assert len(read_sms(sms_file)) == 3
+
+
+def test_failed_sign_ins_for_one_account_count_together_whatever_the_host(
+    db: Any, settings: Any, production_rate_limits: None
+) -> None:
+    """Two host names the server answers to (or two nodes on two ports) share one count of an
+    account's failed sign-ins: five in all, not five each."""
+    settings.ALLOWED_HOSTS = ["impulsa.example", "www.impulsa.example"]
+    make_user("hosts@example.org")
+    wrong = json.dumps({"email": "hosts@example.org", "password": "not-the-password"})
+    statuses = []
+    for i in range(6):
+        host = "impulsa.example" if i % 2 else "www.impulsa.example"
+        resp = Client(REMOTE_ADDR=f"10.2.0.{i}").post(
+            f"{APP}/auth/login", data=wrong, content_type="application/json", HTTP_HOST=host
+        )
+        statuses.append(resp.status_code)
+    assert statuses == [400] * 5 + [429], statuses
