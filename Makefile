@@ -7,7 +7,7 @@ MANAGE := DJANGO_DEBUG=1 $(PY) manage.py
 LOCK := requirements/dev.lock
 STAMP := $(VENV)/.installed-$(shell sha1sum $(LOCK) | cut -c1-12)
 # Two test processes: the machines this runs on have two cores.
-PYTEST_ARGS ?= -n 2 --dist loadgroup
+PYTEST_ARGS ?= -n 2
 
 .PHONY: help setup run test test-fast sync-client test-sync-client lint format typecheck openapi check-openapi \
         check-migrations messages lock cluster bench bench-smoke crash-test fuzz clean
@@ -43,9 +43,6 @@ cluster: setup
 
 test: setup sync-client
 	IMPULSA_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
-	@if [ -n "$$DATABASE_URL" ]; then \
-	  echo "The stock WatermelonDB client on PostgreSQL, alone:"; \
-	  IMPULSA_TESTING=1 $(PY) -m pytest -p no:xdist -q tests/sync/test_watermelondb_client.py; fi
 
 # The stock WatermelonDB client the sync conformance test runs (pinned by its package-lock).
 SYNC_CLIENT := tests/sync/client

@@ -36,16 +36,6 @@ pytestmark = [
         shutil.which("node") is None and not os.environ.get("CI"),
         reason="needs Node.js: scripts/install-system-deps.sh installs it",
     ),
-    # One run of the client for the whole module, in one test process (`--dist loadgroup`):
-    # its scenarios build on each other and share one server and its seeded accounts.
-    pytest.mark.xdist_group("watermelondb_client"),
-    # On PostgreSQL the parallel run's client fails to sign in (cause not found yet); `make
-    # test` runs this module again, alone, right after it (see the Makefile's test target).
-    pytest.mark.skipif(
-        bool(os.environ.get("PYTEST_XDIST_WORKER"))
-        and os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="on PostgreSQL this module runs alone after the parallel run (make test)",
-    ),
 ]
 
 Sql = Callable[..., list[tuple[Any, ...]]]
@@ -54,6 +44,11 @@ Sql = Callable[..., list[tuple[Any, ...]]]
 def _free_ports(count: int) -> list[int]:
     # IMPULSA_TEST_PORTS ("8160-8169") keeps parallel runs on one machine apart.
     first, last = (int(p) for p in os.environ.get("IMPULSA_TEST_PORTS", "8150-8199").split("-"))
+    # Each test process of a parallel run searches its own part of the range: two processes
+    # checking the same free port would both take it, and one's client would then talk to the
+    # other's server (with the other's accounts: 401).
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    first += 10 * int(worker) if worker.isdigit() else 0
     found = []
     for port in range(first, last + 1):
         with socket.socket() as s:
@@ -75,7 +70,11 @@ class Database:
         self.postgres = url.startswith(("postgres://", "postgresql://"))
         if self.postgres:
             parts = urlsplit(url)
-            self.name = f"test_{parts.path.lstrip('/') or 'impulsa'}_client"
+            # One database per test process: each process runs this module's server for its
+            # share of the tests, and one dropping a shared name would cut the other's
+            # connections.
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+            self.name = f"test_{parts.path.lstrip('/') or 'impulsa'}_client_{worker}"
             self.admin = urlunsplit(parts._replace(path="/postgres"))
             self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
             with psycopg.connect(self.admin, autocommit=True) as db:
@@ -85,12 +84,7 @@ class Database:
             self.path = tmp / "impulsa.sqlite3"
 
     def env(self) -> dict[str, str]:
-        # The servers are not test processes: none of pytest's or xdist's variables reach them.
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("DATABASE_URL", "IMPULSA_TESTING") and not k.startswith("PYTEST_")
-        }
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "IMPULSA_TESTING")}
         env.update(DJANGO_DEBUG="1", PYTHONUNBUFFERED="1")
         if self.postgres:
             env["DATABASE_URL"] = self.url
